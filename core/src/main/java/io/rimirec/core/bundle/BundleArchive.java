@@ -3,15 +3,12 @@ package io.rimirec.core.bundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +20,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A model bundle on the wire: a zip of the bundle directory with {@code manifest.json} listing every other file's
- * SHA-256 and size. {@link #pack} writes one; {@link #unpack} checks one completely (no path escapes the target,
- * every listed file present with the right hash and size, nothing unlisted, a size limit) before any caller uses it.
+ * SHA-256 and size. {@link #pack} writes one; {@link #read} checks one completely before any caller uses it.
  */
 public final class BundleArchive {
 
@@ -94,97 +90,71 @@ public final class BundleArchive {
     }
 
     /**
-     * Extracts a zipped bundle into {@code target} (which must not exist yet or be empty) and verifies it.
+     * Reads a zipped bundle into memory and verifies it completely: a manifest at the root, every listed file
+     * present with the right size and SHA-256, nothing unlisted, no path escaping the bundle, every part present,
+     * and the parts consistent with each other ({@link ModelBundle}).
      *
      * @param maxBytes the largest total uncompressed size accepted (guards against zip bombs)
      */
-    public static BundleManifest unpack(byte[] zipBytes, Path target, long maxBytes) throws IOException {
-        Files.createDirectories(target);
-        Path root = target.toRealPath();
-        Map<String, String> actualHash = new HashMap<>();
-        Map<String, Long> actualSize = new HashMap<>();
+    public static ModelBundle read(byte[] zipBytes, long maxBytes) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
         byte[] manifestBytes = null;
         long total = 0;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(zipBytes))) {
             ZipEntry e;
+            byte[] buf = new byte[64 * 1024];
             while ((e = zip.getNextEntry()) != null) {
                 if (e.isDirectory()) {
                     continue;
                 }
-                String name = e.getName();
-                Path out = root.resolve(name).normalize();
-                if (!out.startsWith(root) || name.startsWith("/") || name.contains("\\")) {
-                    throw new InvalidBundleException("bundle entry [" + name + "] points outside the bundle");
-                }
-                if (actualHash.containsKey(name) || (manifestBytes != null && name.equals(BundleManifest.FILE_NAME))) {
+                String name = checkEntryName(e.getName());
+                if (files.containsKey(name) || (manifestBytes != null && name.equals(BundleManifest.FILE_NAME))) {
                     throw new InvalidBundleException("bundle entry [" + name + "] appears twice");
                 }
-                Files.createDirectories(out.getParent());
-                MessageDigest md = sha256Digest();
-                long written = 0;
-                try (InputStream in = new DigestInputStream(zip, md) {
-                        @Override
-                        public void close() {
-                            // ZipInputStream must stay open for the next entry
-                        }
-                    }; OutputStream os = Files.newOutputStream(out)) {
-                    byte[] buf = new byte[64 * 1024];
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        written += n;
-                        total += n;
-                        if (total > maxBytes) {
-                            throw new InvalidBundleException("the bundle unpacks to more than " + maxBytes + " bytes (the configured limit)");
-                        }
-                        os.write(buf, 0, n);
+                ByteArrayOutputStream content = new ByteArrayOutputStream();
+                int n;
+                while ((n = zip.read(buf)) > 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new InvalidBundleException("the bundle unpacks to more than " + maxBytes + " bytes (the configured limit)");
                     }
+                    content.write(buf, 0, n);
                 }
                 if (name.equals(BundleManifest.FILE_NAME)) {
-                    manifestBytes = Files.readAllBytes(out);
+                    manifestBytes = content.toByteArray();
                 } else {
-                    actualHash.put(name, HexFormat.of().formatHex(md.digest()));
-                    actualSize.put(name, written);
+                    files.put(name, content.toByteArray());
                 }
             }
         } catch (ZipException e) {
             throw new InvalidBundleException("the bundle is not a valid zip archive: " + e.getMessage(), e);
         }
         if (manifestBytes == null) {
-            throw new InvalidBundleException("the bundle has no " + BundleManifest.FILE_NAME + " at its root");
+            throw new InvalidBundleException("the bundle has no " + BundleManifest.FILE_NAME + " at its root (is it a rimirec bundle zip?)");
         }
-        BundleManifest manifest;
-        try {
-            manifest = BundleManifest.parse(manifestBytes);
-        } catch (IOException e) {
-            throw new InvalidBundleException(e.getMessage(), e);
+        return ModelBundle.of(manifestBytes, files);
+    }
+
+    /** Writes a verified bundle's files (and manifest) into {@code dir}, e.g. to inspect or repack it. */
+    public static void extract(ModelBundle bundle, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(BundleManifest.FILE_NAME), bundle.manifest().toJson());
+        for (Map.Entry<String, byte[]> f : bundle.files().entrySet()) {
+            Path out = dir.resolve(f.getKey());
+            Files.createDirectories(out.getParent());
+            Files.write(out, f.getValue());
         }
-        Map<String, String> unlisted = new HashMap<>(actualHash);
-        for (BundleManifest.FileEntry f : manifest.files()) {
-            String hash = actualHash.get(f.path());
-            if (hash == null) {
-                throw new InvalidBundleException("file [" + f.path() + "] is listed in " + BundleManifest.FILE_NAME + " but missing from the bundle");
-            }
-            if (actualSize.get(f.path()) != f.size()) {
-                throw new InvalidBundleException(
-                    "file [" + f.path() + "] has " + actualSize.get(f.path()) + " bytes but " + BundleManifest.FILE_NAME + " says " + f.size()
-                );
-            }
-            if (!hash.equals(f.sha256())) {
-                throw new InvalidBundleException("file [" + f.path() + "] is corrupt: its SHA-256 does not match " + BundleManifest.FILE_NAME);
-            }
-            unlisted.remove(f.path());
+    }
+
+    private static String checkEntryName(String name) throws InvalidBundleException {
+        boolean bad = name.startsWith("/") || name.contains("\\") || name.contains(":");
+        for (String segment : name.split("/")) {
+            bad |= segment.equals("..") || segment.equals(".");
         }
-        if (!unlisted.isEmpty()) {
-            throw new InvalidBundleException("files " + new java.util.TreeSet<>(unlisted.keySet()) + " are in the bundle but not listed in " + BundleManifest.FILE_NAME);
+        if (bad) {
+            throw new InvalidBundleException("bundle entry [" + name + "] points outside the bundle");
         }
-        for (Map.Entry<String, String> part : manifest.parts().entrySet()) {
-            String p = part.getValue();
-            boolean present = manifest.files().stream().anyMatch(f -> f.path().equals(p) || f.path().startsWith(p.endsWith("/") ? p : p + "/"));
-            if (!present) {
-                throw new InvalidBundleException("part [" + part.getKey() + "] points to [" + p + "], which is not in the bundle");
-            }
-        }
-        return manifest;
+        return name;
     }
 
     /** SHA-256 (hex) of arbitrary bytes: the store's content hash of an uploaded bundle. */
@@ -192,7 +162,7 @@ public final class BundleArchive {
         return HexFormat.of().formatHex(sha256Digest().digest(bytes));
     }
 
-    private static MessageDigest sha256Digest() {
+    static MessageDigest sha256Digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

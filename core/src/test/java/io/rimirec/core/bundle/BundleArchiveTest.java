@@ -64,13 +64,19 @@ class BundleArchiveTest {
         byte[] zip = BundleArchive.pack(dir, m);
         assertArrayEquals(zip, BundleArchive.pack(dir, m), "same content, same bytes");
 
-        BundleManifest read = BundleArchive.unpack(zip, tmp.resolve("out"), 1 << 20);
+        ModelBundle bundle = BundleArchive.read(zip, 1 << 20);
+        BundleManifest read = bundle.manifest();
         assertEquals(2, read.files().size());
         assertEquals("demo", read.name());
-        ModelBundle bundle = ModelBundle.open(tmp.resolve("out"));
         assertEquals(t.contentHash(), bundle.tree().contentHash());
-        assertTrue(Files.isDirectory(bundle.partPath("generator")));
+        assertEquals(java.util.Set.of("generator.json"), bundle.partFiles("generator").keySet());
         assertEquals(BundleArchive.readManifest(zip), read);
+
+        // Extracted and read back from a directory, it is the same bundle.
+        BundleArchive.extract(bundle, tmp.resolve("out"));
+        ModelBundle again = ModelBundle.fromDirectory(tmp.resolve("out"));
+        assertEquals(read, again.manifest());
+        assertEquals(bundle.sizeInBytes(), again.sizeInBytes());
     }
 
     @Test
@@ -84,38 +90,36 @@ class BundleArchiveTest {
 
         // Not a zip at all.
         InvalidBundleException e = assertThrows(InvalidBundleException.class,
-            () -> BundleArchive.unpack("hello".getBytes(StandardCharsets.UTF_8), tmp.resolve("a"), 1 << 20));
+            () -> BundleArchive.read("hello".getBytes(StandardCharsets.UTF_8), 1 << 20));
         assertTrue(e.getMessage().contains("no manifest.json"), e.getMessage());
 
         // A file whose content differs from the manifest's hash.
         byte[] flipped = treeBytes.clone();
         flipped[20] ^= 1;
-        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.unpack(
-            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", flipped)), tmp.resolve("b"), 1 << 20));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", flipped)), 1 << 20));
         assertTrue(e.getMessage().contains("file [tree.rtree] is corrupt"), e.getMessage());
 
         // A listed file missing, and an unlisted extra file.
-        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.unpack(
-            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8))), tmp.resolve("c"), 1 << 20));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8))), 1 << 20));
         assertTrue(e.getMessage().contains("[tree.rtree] is listed in manifest.json but missing"), e.getMessage());
-        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.unpack(
-            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", treeBytes, "x.bin", new byte[3])),
-            tmp.resolve("d"), 1 << 20));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", treeBytes, "x.bin", new byte[3])), 1 << 20));
         assertTrue(e.getMessage().contains("[x.bin] are in the bundle but not listed"), e.getMessage());
 
         // Path traversal.
         e = assertThrows(InvalidBundleException.class,
-            () -> BundleArchive.unpack(zip(Map.of("../evil", new byte[1])), tmp.resolve("e"), 1 << 20));
+            () -> BundleArchive.read(zip(Map.of("../evil", new byte[1])), 1 << 20));
         assertTrue(e.getMessage().contains("points outside the bundle"), e.getMessage());
 
         // Size limit.
-        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.unpack(good, tmp.resolve("f"), 100));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(good, 100));
         assertTrue(e.getMessage().contains("more than 100 bytes"), e.getMessage());
 
         // A manifest field of the wrong type names the field.
-        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.unpack(
-            zip(Map.of("manifest.json", manifestJson.replace("\"dimension\" : 4", "\"dimension\" : \"four\"").getBytes(StandardCharsets.UTF_8))),
-            tmp.resolve("g"), 1 << 20));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.replace("\"dimension\" : 4", "\"dimension\" : \"four\"").getBytes(StandardCharsets.UTF_8))), 1 << 20));
         assertTrue(e.getMessage().contains("field [dimension] must be an integer"), e.getMessage());
     }
 
@@ -127,13 +131,12 @@ class BundleArchiveTest {
         // Manifest claims dimension 3 and another tree hash.
         BundleManifest lying = new BundleManifest("x", "", "", "", 3, Metric.COSINE, BundleManifest.Fields.DEFAULT,
             other.contentHash(), Map.of("tree", "tree.rtree"), java.util.List.of());
-        BundleArchive.unpack(BundleArchive.pack(dir, lying), tmp.resolve("o"), 1 << 20);
-        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(tmp.resolve("o")));
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(BundleArchive.pack(dir, lying), 1 << 20));
         assertTrue(e.getMessage().contains("tree_hash"), e.getMessage());
 
         // A part that points at nothing.
-        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.unpack(
-            BundleArchive.pack(dir, manifest(t, Map.of("tree", "tree.rtree", "user_tower", "user_tower"))), tmp.resolve("p"), 1 << 20));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            BundleArchive.pack(dir, manifest(t, Map.of("tree", "tree.rtree", "user_tower", "user_tower"))), 1 << 20));
         assertTrue(e.getMessage().contains("part [user_tower] points to [user_tower], which is not in the bundle"), e.getMessage());
     }
 
