@@ -1,11 +1,8 @@
 package io.rimirec.plugin;
 
 import io.rimirec.core.tree.CircleTree;
-import io.rimirec.core.tree.TreeFormat;
 import io.rimirec.core.vector.Metric;
 
-import java.io.IOException;
-import java.nio.file.Path;
 
 /** Small hand-built trees for plugin tests: their assignments are known without running k-means. */
 public final class TestTrees {
@@ -26,9 +23,4 @@ public final class TestTrees {
         return b.build();
     }
 
-    public static Path writeModel(Path configDir, String modelId, CircleTree tree) throws IOException {
-        Path file = configDir.resolve("rimirec/models").resolve(modelId).resolve("tree.rtree");
-        TreeFormat.write(tree, file);
-        return file;
-    }
 }

@@ -3,15 +3,18 @@ package io.rimirec.plugin.ingest;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.vector.VectorValues;
-import io.rimirec.plugin.model.CircleTreeSource;
+import io.rimirec.plugin.model.LoadedModel;
 import io.rimirec.plugin.model.ModelIds;
+import io.rimirec.plugin.model.ModelProvider;
 
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.Processor;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * {@code rimirec_circles}: reads an item's vector, finds its leaf circle in the model's tree and stamps
@@ -21,7 +24,10 @@ import java.util.Map;
  *   <li>{@code leaf_field}: the leaf path itself ({@code "2/4/1"}).</li>
  * </ul>
  * Tree descent costs microseconds per document, so the processor works document by document: a bad document fails
- * alone and the rest of a {@code _bulk} request indexes.
+ * alone and the rest of a {@code _bulk} request indexes. The model comes from the node's model cache; the first
+ * document after a model change waits for it to load (asynchronously, never blocking an ingest thread).
+ * An unknown model fails each document with a 404-style error naming it: pipelines are created before models may
+ * exist, so the model cannot be checked when the pipeline is created.
  */
 public final class CircleProcessor extends AbstractProcessor {
 
@@ -35,7 +41,7 @@ public final class CircleProcessor extends AbstractProcessor {
     private final String circlesField;
     private final String leafField;
     private final boolean ignoreMissing;
-    private final CircleTreeSource trees;
+    private final ModelProvider models;
 
     CircleProcessor(
         String tag,
@@ -45,7 +51,7 @@ public final class CircleProcessor extends AbstractProcessor {
         String circlesField,
         String leafField,
         boolean ignoreMissing,
-        CircleTreeSource trees
+        ModelProvider models
     ) {
         super(tag, description);
         this.modelId = modelId;
@@ -53,22 +59,53 @@ public final class CircleProcessor extends AbstractProcessor {
         this.circlesField = circlesField;
         this.leafField = leafField;
         this.ignoreMissing = ignoreMissing;
-        this.trees = trees;
+        this.models = models;
     }
 
     @Override
-    public IngestDocument execute(IngestDocument document) {
-        Object raw = document.hasField(vectorField, true) ? document.getFieldValue(vectorField, Object.class, true) : null;
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        Object raw;
+        try {
+            raw = vectorValue(document);
+        } catch (RuntimeException e) {
+            handler.accept(null, e);
+            return;
+        }
         if (raw == null) {
-            if (ignoreMissing) {
-                return document;
+            handler.accept(document, null); // ignore_missing
+            return;
+        }
+        models.getModel(modelId, ActionListener.wrap(model -> {
+            try {
+                stamp(document, raw, model);
+            } catch (RuntimeException e) {
+                handler.accept(null, e);
+                return;
             }
+            handler.accept(document, null);
+        }, e -> handler.accept(null, e)));
+    }
+
+    /** The pipeline always calls the asynchronous {@link #execute(IngestDocument, BiConsumer)}. */
+    @Override
+    public IngestDocument execute(IngestDocument document) {
+        throw new UnsupportedOperationException(TYPE + " runs asynchronously");
+    }
+
+    /** The vector field's value; null when missing and ignore_missing is set. */
+    private Object vectorValue(IngestDocument document) {
+        Object raw = document.hasField(vectorField, true) ? document.getFieldValue(vectorField, Object.class, true) : null;
+        if (raw == null && !ignoreMissing) {
             throw new IllegalArgumentException(
                 "[" + TYPE + "] field [" + vectorField + "] is missing or null: expected the item's vector (an array of numbers); "
                     + "set ignore_missing to index such documents without circles"
             );
         }
-        CircleTree tree = trees.tree(modelId);
+        return raw;
+    }
+
+    private void stamp(IngestDocument document, Object raw, LoadedModel model) {
+        CircleTree tree = model.tree();
         float[] vector;
         try {
             vector = VectorValues.parse(raw, vectorField, tree.dimension());
@@ -78,7 +115,6 @@ public final class CircleProcessor extends AbstractProcessor {
         CirclePath leaf = tree.assign(vector);
         document.setFieldValue(circlesField, leaf.prefixStrings());
         document.setFieldValue(leafField, leaf.toString());
-        return document;
     }
 
     @Override
@@ -106,12 +142,12 @@ public final class CircleProcessor extends AbstractProcessor {
         return ignoreMissing;
     }
 
-    /** Parses the processor's configuration. The model must be resolvable when the pipeline is created. */
+    /** Parses the processor's configuration (the model itself is resolved per document, see the class comment). */
     public static final class Factory implements Processor.Factory {
-        private final CircleTreeSource trees;
+        private final ModelProvider models;
 
-        public Factory(CircleTreeSource trees) {
-            this.trees = trees;
+        public Factory(ModelProvider models) {
+            this.models = models;
         }
 
         @Override
@@ -132,12 +168,7 @@ public final class CircleProcessor extends AbstractProcessor {
             if (vectorField.equals(circlesField) || vectorField.equals(leafField)) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "vector_field", "must differ from the fields the processor writes");
             }
-            try {
-                trees.tree(modelId); // fail at pipeline creation rather than on the first document
-            } catch (RuntimeException e) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model", e.getMessage());
-            }
-            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, ignoreMissing, trees);
+            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, ignoreMissing, models);
         }
     }
 }
