@@ -191,49 +191,86 @@ public final class KMeans {
 
         // ---- k-means++ ------------------------------------------------------------------------------------------
 
+        /**
+         * Greedy k-means++: each new centre is the best of {@code 2 + ln k} candidates drawn with probability
+         * proportional to the squared distance to the nearest chosen centre, "best" meaning the lowest total
+         * squared distance afterwards. Plain k-means++ (one candidate) too often puts two centres in one group.
+         */
         private void seedPlusPlus() {
             int want = Math.min(o.k(), m);
+            int candidates = 2 + (int) Math.log(want);
             float[] centres = new float[want * d];
             int first = rng.nextInt(m);
             System.arraycopy(x, first * d, centres, 0, d);
             int got = 1;
             double[] dist = new double[m];
-            updateDistances(dist, centres, 0, true);
+            distancesTo(x, first, null, dist);
+            double[] trial = new double[m];
+            double[] bestTrial = new double[m];
+            int[] picks = new int[candidates];
             while (got < want) {
-                double total = 0;
-                for (int i = 0; i < m; i++) {
-                    total += dist[i];
-                }
+                double total = sum(dist);
                 if (!(total > 0)) {
                     break; // every vector coincides with a centre: the data has only `got` distinct vectors
                 }
-                double r = rng.nextDouble() * total;
-                int pick = -1;
-                double acc = 0;
-                for (int i = 0; i < m; i++) {
-                    if (dist[i] > 0) {
-                        acc += dist[i];
-                        pick = i;
-                        if (acc > r) {
-                            break;
-                        }
+                for (int t = 0; t < candidates; t++) {
+                    picks[t] = drawProportional(dist, rng.nextDouble() * total);
+                }
+                int best = -1;
+                double bestPotential = Double.POSITIVE_INFINITY;
+                for (int t = 0; t < candidates; t++) {
+                    distancesTo(x, picks[t], dist, trial);
+                    double potential = sum(trial);
+                    if (potential < bestPotential) {
+                        bestPotential = potential;
+                        best = picks[t];
+                        double[] swap = bestTrial;
+                        bestTrial = trial;
+                        trial = swap;
                     }
                 }
-                System.arraycopy(x, pick * d, centres, got * d, d);
-                updateDistances(dist, centres, got, false);
+                System.arraycopy(x, best * d, centres, got * d, d);
+                double[] swap = dist;
+                dist = bestTrial;
+                bestTrial = swap;
                 got++;
             }
             k = got;
             c = Arrays.copyOf(centres, got * d);
         }
 
-        private void updateDistances(double[] dist, float[] centres, int centre, boolean first) {
+        /** The first vector whose cumulative distance passes {@code r}; never one at distance 0 (a chosen centre). */
+        private int drawProportional(double[] dist, double r) {
+            int pick = -1;
+            double acc = 0;
+            for (int i = 0; i < m; i++) {
+                if (dist[i] > 0) {
+                    acc += dist[i];
+                    pick = i;
+                    if (acc > r) {
+                        break;
+                    }
+                }
+            }
+            return pick;
+        }
+
+        /** {@code out[i]} = squared distance of vector i to training vector {@code centre}, capped by {@code prior[i]}. */
+        private void distancesTo(float[] vectors, int centre, double[] prior, double[] out) {
             par.forEachChunk(m, (chunk, from, to) -> {
                 for (int i = from; i < to; i++) {
-                    double dd = Kernels.squaredDistance(x, i * d, centres, centre * d, d);
-                    dist[i] = first ? dd : Math.min(dist[i], dd);
+                    double dd = Kernels.squaredDistance(vectors, i * d, vectors, centre * d, d);
+                    out[i] = prior == null ? dd : Math.min(prior[i], dd);
                 }
             });
+        }
+
+        private double sum(double[] values) {
+            double total = 0;
+            for (int i = 0; i < m; i++) {
+                total += values[i];
+            }
+            return total;
         }
 
         // ---- Lloyd ----------------------------------------------------------------------------------------------
