@@ -7,7 +7,9 @@ import io.rimirec.core.vector.Metric;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a {@link CircleTree} by hierarchical k-means (HimiRec, Algorithm 1): cluster all items into k clusters,
@@ -27,9 +29,16 @@ public final class HierarchicalKMeans {
     public static final int MAX_DEPTH = 32;
 
     private final TreeOptions options;
+    private final Map<String, String> extraInfo = new LinkedHashMap<>();
 
     public HierarchicalKMeans(TreeOptions options) {
         this.options = java.util.Objects.requireNonNull(options, "options");
+    }
+
+    /** Adds a provenance entry (source file, creation time, ...) to the trees this builds; not part of the content hash. */
+    public HierarchicalKMeans info(String key, String value) {
+        extraInfo.put(java.util.Objects.requireNonNull(key, "key"), java.util.Objects.requireNonNull(value, "value"));
+        return this;
     }
 
     public TreeOptions options() {
@@ -150,6 +159,7 @@ public final class HierarchicalKMeans {
             .info("algorithm", "hierarchical k-means (HimiRec Algorithm 1)" + (options.balanceRatio() > 0 ? ", balanced" : ""))
             .info("max_iterations", Integer.toString(options.maxIterations()))
             .info("sample_per_cluster", Integer.toString(KMeansOptions.DEFAULT_SAMPLE_PER_CLUSTER));
+        extraInfo.forEach(b::info);
         int[] leafNode = new int[n];
         ArrayDeque<Node> queue = new ArrayDeque<>();
         ArrayDeque<Integer> ids = new ArrayDeque<>();
