@@ -38,8 +38,8 @@ public final class TreeInfoCommand implements Callable<Integer> {
     @Option(names = "--summary-sample", defaultValue = "2000", description = "Items sampled for the silhouette score (default: ${DEFAULT-VALUE}).")
     int summarySample;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the silhouette sample (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed of the silhouette sample (default: the tree's seed, as `tree build` uses).")
+    Long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -61,7 +61,7 @@ public final class TreeInfoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--input vectors have dimension " + items.dimension()
                     + " but the tree expects " + tree.dimension());
             }
-            summary = TreeSummary.of(tree, items.vectors(), summarySample, seed);
+            summary = TreeSummary.of(tree, items.vectors(), summarySample, seed == null ? tree.seed() : seed);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "circle tree %s (%,d bytes)%n", treeFile, Files.size(treeFile));
