@@ -13,9 +13,10 @@ import java.util.SplittableRandom;
  * representation: unit vectors for cosine, raw vectors otherwise). (3) Lloyd iterations on the sample until no
  * assignment changes or {@code maxIterations}: cosine is spherical k-means (unit vectors, normalised mean
  * centroids), inner product uses mean centroids and assigns by the largest dot product, L2 uses mean centroids
- * and assigns by the smallest distance. (4) Assign <em>every</em> vector to the final centroids with
+ * and assigns by the smallest distance. (4) Assign <em>every</em> vector to the final centroids by
  * {@link Metric#similarity(float[], float[], int)} plus the cluster bias, ties to the lowest index: the very
- * arithmetic {@code CircleTree.assign} uses, so a tree built from the result reproduces the assignment exactly.
+ * arithmetic {@code CircleTree.assign} uses (computed by {@link ExactScorer}, same bits, faster), so a tree built
+ * from the result reproduces the assignment exactly.
  * (5) Drop clusters that ended up empty.
  *
  * <p><b>Edge cases.</b> Fewer distinct vectors than k gives fewer clusters (k-means++ stops when every remaining
@@ -430,16 +431,17 @@ public final class KMeans {
         // ---- final assignment -----------------------------------------------------------------------------------
 
         private KMeansResult finish(float[] bias, int iterations) {
+            // Same bits as Metric.similarity, which CircleTree descends with.
+            ExactScorer scorer = new ExactScorer(metric, c, k, d);
             int[] assignment = new int[n];
             int[] sizes = new int[k];
             if (o.balanced()) {
                 float[] scores = new float[n * k];
                 par.forEachChunk(n, (chunk, from, to) -> {
+                    float[] s = new float[k];
                     for (int i = from; i < to; i++) {
-                        float[] v = row(data, rows, i);
-                        for (int j = 0; j < k; j++) {
-                            scores[i * k + j] = metric.similarity(v, c, j * d);
-                        }
+                        scorer.score(row(data, rows, i), s);
+                        System.arraycopy(s, 0, scores, i * k, k);
                     }
                 });
                 int[] bounds = BiasBalancer.bounds(n, k, o.balanceRatio());
@@ -450,13 +452,14 @@ public final class KMeans {
                 int[][] counts = new int[chunks][];
                 par.forEachChunk(n, (chunk, from, to) -> {
                     int[] cnt = new int[k];
+                    float[] sim = new float[k];
                     for (int i = from; i < to; i++) {
-                        float[] v = row(data, rows, i);
+                        scorer.score(row(data, rows, i), sim);
                         int best = 0;
                         float bestScore = Float.NEGATIVE_INFINITY;
                         for (int j = 0; j < k; j++) {
                             // Exactly CircleTree's expression, so descent reproduces this assignment bit for bit.
-                            float s = metric.similarity(v, c, j * d) + bias[j];
+                            float s = sim[j] + bias[j];
                             if (s > bestScore) {
                                 bestScore = s;
                                 best = j;
