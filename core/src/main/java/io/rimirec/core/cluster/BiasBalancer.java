@@ -6,11 +6,12 @@ import java.util.Arrays;
  * Evens out cluster sizes by adjusting one additive bias per cluster while keeping the assignment rule
  * "argmax of similarity + bias, ties to the lowest index" (the rule {@code CircleTree} descends by).
  *
- * <p>The biases play the role of the dual variables of a capacity-constrained assignment. Each update takes the
- * cluster that violates the size bounds most and moves its bias by exactly the margin that moves the wanted number
- * of vectors in (raise) or out (lower): the margins are sorted out by selection and the bias is put midway between
- * the last vector to move and the first to stay. Updates go one cluster at a time (Gauss-Seidel), which converges
- * in practice; the best state seen is kept, so an update never leaves the result worse than its input.
+ * <p>The biases play the role of the dual variables of a capacity-constrained assignment. For every cluster outside
+ * the size bounds, an update finds the bias change that alone would move the wanted number of vectors in (raise)
+ * or out (lower): the margins are sorted out by selection and the change lands midway between the last vector to
+ * move and the first to stay. All violating clusters then move together by a damped share of their change
+ * (smaller when an update does not help). The best state seen is kept, so balancing never leaves the result worse
+ * than its input.
  *
  * <p>Best effort: vectors with identical similarity rows (duplicates) always land in the same cluster, so bounds
  * can be impossible; the balancer then stops at the least violating state it found.
@@ -49,57 +50,72 @@ final class BiasBalancer {
         }
         float[] bestBias = bias.clone();
         float[] gaps = new float[n];
+        float[] step = new float[k];
+        boolean[] canGive = new boolean[k];
+        boolean[] canTake = new boolean[k];
         double mean = (double) n / k;
+        // A small cluster aims halfway between the bound and the mean, a big one likewise, so that later updates
+        // have room to settle; clusters beyond those targets are the ones that give or take items.
+        int pullTarget = (int) Math.min(n, Math.ceil((lo + mean) / 2));
+        int pushTarget = (int) Math.max(0, Math.floor((hi + mean) / 2));
+        double damping = 0.5;
+        long previous = best;
         int sinceImprovement = 0;
         for (int update = 0; update < maxUpdates && sinceImprovement < 4 * k; update++) {
-            int worst = -1;
-            int worstBy = 0;
+            boolean any = false;
             for (int j = 0; j < k; j++) {
-                int by = Math.max(lo - sizes[j], sizes[j] - hi);
-                if (by > worstBy) {
-                    worstBy = by;
-                    worst = j;
+                canGive[j] = sizes[j] > pullTarget;
+                canTake[j] = sizes[j] < pushTarget;
+            }
+            for (int j = 0; j < k; j++) {
+                step[j] = 0f;
+                if (sizes[j] < lo) {
+                    int need = pullTarget - sizes[j];
+                    int m = 0;
+                    for (int i = 0; i < n; i++) {
+                        int a = assignment[i];
+                        if (canGive[a]) { // only from clusters with items to spare, not from other small ones
+                            gaps[m++] = (scores[i * k + a] + bias[a]) - (scores[i * k + j] + bias[j]);
+                        }
+                    }
+                    if (need > 0 && need <= m) {
+                        step[j] = step(gaps, m, need, bias[j]);
+                        any = true;
+                    }
+                } else if (sizes[j] > hi) {
+                    int excess = sizes[j] - pushTarget;
+                    int m = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (assignment[i] == j) {
+                            float own = scores[i * k + j] + bias[j];
+                            float other = Float.NEGATIVE_INFINITY;
+                            for (int l = 0; l < k; l++) {
+                                if (canTake[l]) { // only to clusters with room, not to other big ones
+                                    other = Math.max(other, scores[i * k + l] + bias[l]);
+                                }
+                            }
+                            gaps[m++] = own - other;
+                        }
+                    }
+                    if (excess > 0 && excess <= m) {
+                        step[j] = -step(gaps, m, excess, bias[j]);
+                        any = true;
+                    }
                 }
             }
-            if (worst < 0) {
+            if (!any) {
                 break;
             }
-            int j = worst;
-            if (sizes[j] < lo) {
-                // Aim halfway between the bound and the mean, so a neighbour's next update does not undo this one.
-                int target = (int) Math.min(n, Math.ceil((lo + mean) / 2));
-                int need = target - sizes[j];
-                int m = 0;
-                for (int i = 0; i < n; i++) {
-                    int a = assignment[i];
-                    if (a != j) {
-                        gaps[m++] = (scores[i * k + a] + bias[a]) - (scores[i * k + j] + bias[j]);
-                    }
+            // All violating clusters move at once, each by a damped share of its own step. One cluster at a time
+            // can stall: a big cluster pushes its surplus to a near-identical twin, which pushes it straight back,
+            // and small neighbours trade the same few items. So a big cluster measures its margins only against
+            // clusters with room and a small one only against clusters with items to spare, and the damping keeps
+            // a big and a small neighbour from overshooting past each other.
+            for (int j = 0; j < k; j++) {
+                if (step[j] != 0f) {
+                    float moved = bias[j] + (float) (damping * step[j]);
+                    bias[j] = moved != bias[j] ? moved : bias[j] + Math.signum(step[j]) * Math.ulp(bias[j]) * 4;
                 }
-                if (need > m || need <= 0) {
-                    break;
-                }
-                bias[j] += step(gaps, m, need, bias[j]);
-            } else {
-                int target = (int) Math.max(0, Math.floor((hi + mean) / 2));
-                int excess = sizes[j] - target;
-                int m = 0;
-                for (int i = 0; i < n; i++) {
-                    if (assignment[i] == j) {
-                        float own = scores[i * k + j] + bias[j];
-                        float other = Float.NEGATIVE_INFINITY;
-                        for (int l = 0; l < k; l++) {
-                            if (l != j) {
-                                other = Math.max(other, scores[i * k + l] + bias[l]);
-                            }
-                        }
-                        gaps[m++] = own - other;
-                    }
-                }
-                if (excess <= 0 || excess > m) {
-                    break;
-                }
-                bias[j] -= step(gaps, m, excess, bias[j]);
             }
             assignAll(scores, n, k, bias, assignment, sizes, par);
             long v = violation(sizes, lo, hi);
@@ -113,6 +129,9 @@ final class BiasBalancer {
             } else {
                 sinceImprovement++;
             }
+            // Overshooting or stuck: smaller steps; making progress: back towards half steps.
+            damping = v >= previous ? Math.max(0.05, damping * 0.7) : Math.min(0.5, damping * 1.2);
+            previous = v;
         }
         if (!Arrays.equals(bias, bestBias)) {
             System.arraycopy(bestBias, 0, bias, 0, k);

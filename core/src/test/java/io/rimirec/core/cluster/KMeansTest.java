@@ -296,6 +296,31 @@ class KMeansTest {
     }
 
     @Test
+    void balancerHandlesNearIdenticalTwinClusters() {
+        // Clusters 0 and 1 are twins (almost the same score for every vector) and take nearly everything;
+        // 2 and 3 are far behind. Shrinking one twin alone only hands its surplus to the other twin, so the
+        // balancer must move both together and shed to 2 and 3.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        int n = 4000, k = 4;
+        float[] scores = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            float base = (float) rng.nextGaussian() * 0.05f;
+            scores[i * k] = base;
+            scores[i * k + 1] = base + (float) rng.nextGaussian() * 1e-3f;
+            scores[i * k + 2] = base - 0.1f + (float) rng.nextGaussian() * 0.05f;
+            scores[i * k + 3] = base - 0.1f + (float) rng.nextGaussian() * 0.05f;
+        }
+        float[] bias = new float[k];
+        int[] assignment = new int[n];
+        int[] sizes = new int[k];
+        int[] bounds = BiasBalancer.bounds(n, k, 1.5f);
+        try (Parallel par = Parallel.create(1)) {
+            BiasBalancer.balance(scores, n, k, bias, bounds[0], bounds[1], 40 * k, assignment, sizes, par);
+        }
+        assertEquals(0, BiasBalancer.violation(sizes, bounds[0], bounds[1]), Arrays.toString(sizes) + " not in " + Arrays.toString(bounds));
+    }
+
+    @Test
     void boundsFollowTheRatio() {
         assertArrayEquals(new int[] {250, 250}, BiasBalancer.bounds(1000, 4, 1f));
         assertArrayEquals(new int[] {200, 300}, BiasBalancer.bounds(1000, 4, 1.5f));
