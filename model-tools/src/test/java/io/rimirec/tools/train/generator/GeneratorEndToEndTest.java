@@ -47,11 +47,11 @@ class GeneratorEndToEndTest {
 
     @BeforeAll
     static void train() throws IOException {
-        planted = PlantedInterests.generate(400, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 11);
+        planted = PlantedInterests.generate(300, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 11);
         CircleTree tree = planted.data.tree();
         config = new GeneratorConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), 24, 8, 16, 2, 1, 1, 32, 0.0f);
         TargetBuilder tb = new TargetBuilder(tree, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
-        trainer = new GeneratorTrainer(planted.data, config, tb, new GeneratorTrainer.Options(6, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
+        trainer = new GeneratorTrainer(planted.data, config, tb, new GeneratorTrainer.Options(5, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
         int[] users = new int[planted.data.users()];
         for (int i = 0; i < users.length; i++) {
             users[i] = i;
