@@ -1,15 +1,11 @@
 package io.rimirec.core.generate;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.rimirec.core.json.Json;
+import io.rimirec.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,117 +42,42 @@ public record GeneratorManifest(
         if (!Files.isRegularFile(file)) {
             throw new IOException("generator manifest [" + file + "] does not exist");
         }
-        Map<String, Object> json;
-        try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
-            Object v = readValue(p, p.nextToken());
-            if (!(v instanceof Map<?, ?>)) {
-                throw new IOException("generator manifest [" + file + "] is not a JSON object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) v;
-            json = m;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException("generator manifest [" + file + "] is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonObject json = Json.parseObject(Files.readAllBytes(file), "generator manifest [" + file + "]");
         try {
             return of(json);
         } catch (IllegalArgumentException e) {
-            throw new IOException("generator manifest [" + file + "]: " + e.getMessage(), e);
+            throw new IOException(e.getMessage(), e);
         }
     }
 
-    static GeneratorManifest of(Map<String, Object> json) {
-        String format = string(json, "format");
+    static GeneratorManifest of(JsonObject json) {
+        String format = json.string("format");
         if (!FORMAT.equals(format)) {
-            throw new IllegalArgumentException("format is [" + format + "], expected [" + FORMAT + "]");
+            throw json.error("format", "is [" + format + "], expected [" + FORMAT + "]");
         }
-        int version = integer(json, "format_version");
+        int version = json.intValue("format_version");
         if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("format_version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
+            throw json.error("format_version", "is " + version + ", this build reads " + FORMAT_VERSION);
         }
-        Map<String, Object> files = object(json, "files");
-        Map<String, Object> tree = object(json, "tree");
-        Map<String, Object> vocab = object(json, "vocabulary");
-        Map<String, Object> features = object(json, "features");
-        Map<String, Object> search = json.containsKey("search") ? object(json, "search") : Map.of();
-        if (integer(vocab, "pad") != CircleVocabulary.PAD || integer(vocab, "bos") != CircleVocabulary.BOS
-            || integer(vocab, "eos") != CircleVocabulary.EOS || integer(vocab, "first_circle") != CircleVocabulary.FIRST_CIRCLE) {
-            throw new IllegalArgumentException("vocabulary specials differ from this build's layout (pad 0, bos 1, eos 2, circles from 3)");
+        JsonObject files = json.object("files");
+        JsonObject vocab = json.object("vocabulary");
+        JsonObject features = json.object("features");
+        JsonObject search = json.optionalObject("search");
+        if (vocab.intValue("pad") != CircleVocabulary.PAD || vocab.intValue("bos") != CircleVocabulary.BOS
+            || vocab.intValue("eos") != CircleVocabulary.EOS || vocab.intValue("first_circle") != CircleVocabulary.FIRST_CIRCLE) {
+            throw json.error("vocabulary", "specials differ from this build's layout (pad 0, bos 1, eos 2, circles from 3)");
         }
         return new GeneratorManifest(
-            string(files, "encoder"),
-            string(files, "decoder"),
-            string(tree, "content_hash"),
-            integer(vocab, "levels"),
-            integer(vocab, "fan_out"),
-            integer(features, "vector_dimension"),
-            integer(features, "max_history"),
-            integer(features, "recent_history"),
-            search.containsKey("length_policy") ? LengthPolicy.parse(string(search, "length_policy")) : LengthPolicy.DEFAULT,
-            json
+            files.string("encoder"),
+            files.string("decoder"),
+            json.object("tree").string("content_hash"),
+            vocab.intValue("levels"),
+            vocab.intValue("fan_out"),
+            features.intValue("vector_dimension"),
+            features.intValue("max_history"),
+            features.intValue("recent_history"),
+            search != null && search.has("length_policy") ? LengthPolicy.parse(search.string("length_policy")) : LengthPolicy.DEFAULT,
+            json.asMap()
         );
-    }
-
-    private static String string(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("field [" + key + "] is missing or not a string");
-        }
-        return s;
-    }
-
-    private static int integer(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw new IllegalArgumentException("field [" + key + "] is missing or not an integer");
-        }
-        return n.intValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("field [" + key + "] is missing or not an object");
-        }
-        return (Map<String, Object>) v;
-    }
-
-    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
-        if (t == null) {
-            throw new IOException("unexpected end of JSON");
-        }
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, Object> m = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    m.put(name, readValue(p, p.nextToken()));
-                }
-                return m;
-            }
-            case START_ARRAY: {
-                List<Object> l = new ArrayList<>();
-                JsonToken n;
-                while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
-                    l.add(readValue(p, n));
-                }
-                return l;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IOException("unexpected JSON token " + t);
-        }
     }
 }
