@@ -33,7 +33,7 @@ public final class GeneratorEvalCommand implements Callable<Integer> {
     @Option(names = "--holdout", defaultValue = "10", description = "last items of each test user used as targets (default: ${DEFAULT-VALUE})")
     int holdout;
 
-    @Option(names = "--length-policy", description = "override the manifest's length policy: raw, default, or alpha=A,bonus=B")
+    @Option(names = "--length-policy", description = "override the manifest's length policy: raw, normalized, or alpha=A,bonus=B")
     String lengthPolicy;
 
     @Override

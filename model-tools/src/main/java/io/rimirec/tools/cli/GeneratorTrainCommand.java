@@ -54,7 +54,7 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "3") int patience;
     @Option(names = "--max-minutes", defaultValue = "0") double maxMinutes;
     @Option(names = "--seed", defaultValue = "7") long seed;
-    @Option(names = "--length-policy", defaultValue = "default", description = "raw, default (alpha=1), or alpha=A,bonus=B (default: ${DEFAULT-VALUE})") String lengthPolicy;
+    @Option(names = "--length-policy", defaultValue = "default", description = "ranking of finished paths: default (= raw), raw, normalized (alpha=1), or alpha=A,bonus=B (default: ${DEFAULT-VALUE})") String lengthPolicy;
 
     @Override
     public Integer call() throws Exception {

@@ -18,12 +18,13 @@ import static io.rimirec.tools.onnx.OnnxGraphBuilder.in;
  *
  * <pre>
  *   encoder.onnx   item_vectors float[b,l,dim], item_circles int64[b,l,levels], item_positions int64[b,l],
- *                  item_mask float[b,l]                                       -> memory float[b,l,width]
- *   decoder.onnx   memory float[m,l,width], memory_mask float[m,l], tokens int64[b,t]
+ *                  item_mask float[b,l]                                -> memory float[b,l,2*decoderLayers*width]
+ *   decoder.onnx   memory float[m,l,2*decoderLayers*width], memory_mask float[m,l], tokens int64[b,t]
  *                                                                             -> logits float[b,vocabulary]
  * </pre>
  *
- * The decoder returns the logits of the last position only (one beam-search step). {@code m} is 1 (one
+ * The memory is the decoder's cross-attention keys and values, computed once by the encoder graph. The decoder
+ * returns the logits of the last position only (one beam-search step). {@code m} is 1 (one
  * history broadcast to every beam) or {@code b}. All of b, l, m, t are dynamic.
  */
 public final class GeneratorOnnxExporter {
@@ -66,13 +67,27 @@ public final class GeneratorOnnxExporter {
         for (int i = 0; i < config.encoderLayers(); i++) {
             String p = "enc.l" + i;
             String h = layerNorm(g, x, p + ".ln1");
-            x = g.op("Add", in(x, attention(g, h, h, bias, p + ".self")));
+            x = g.op("Add", in(x, attention(g, h, h, h, bias, p + ".self", true)));
             h = layerNorm(g, x, p + ".ln2");
             x = g.op("Add", in(x, feedForward(g, h, p)));
         }
         x = layerNorm(g, x, "enc.ln");
-        g.opInto("memory", "Identity", in(x));
-        g.output("memory", f, "batch", "history", config.width());
+        // The decoder's cross-attention keys and values depend only on the history: computed here once per
+        // query instead of once per decoder step. memory = [K_0 | V_0 | K_1 | V_1 | ...] along the last axis.
+        String[] parts = new String[2 * config.decoderLayers()];
+        for (int i = 0; i < config.decoderLayers(); i++) {
+            String p = "dec.l" + i + ".cross";
+            for (String kv : new String[] {"k", "v"}) {
+                NDArray w = net.param(p + "." + kv + ".w");
+                NDArray b = net.param(p + "." + kv + ".b");
+                g.floats(p + "." + kv + ".w", w.toFloatArray(), w.getShape().getShape());
+                g.floats(p + "." + kv + ".b", b.toFloatArray(), b.getShape().getShape());
+            }
+            parts[2 * i] = linear(g, x, p + ".k");
+            parts[2 * i + 1] = linear(g, x, p + ".v");
+        }
+        g.opInto("memory", "Concat", parts, attr("axis", 2L));
+        g.output("memory", f, "batch", "history", memoryWidth(config));
         return g;
     }
 
@@ -80,7 +95,7 @@ public final class GeneratorOnnxExporter {
         OnnxGraphBuilder g = new OnnxGraphBuilder("rimirec_generator_decoder_step");
         Onnx.TensorProto.DataType f = Onnx.TensorProto.DataType.FLOAT;
         Onnx.TensorProto.DataType i64 = Onnx.TensorProto.DataType.INT64;
-        String memory = g.input("memory", f, "memory_batch", "history", config.width());
+        String memory = g.input("memory", f, "memory_batch", "history", memoryWidth(config));
         String mask = g.input("memory_mask", f, "memory_batch", "history");
         String tokens = g.input("tokens", i64, "batch", "steps");
         addParameters(g, "dec.");
@@ -106,9 +121,13 @@ public final class GeneratorOnnxExporter {
         for (int i = 0; i < config.decoderLayers(); i++) {
             String p = "dec.l" + i;
             String h = layerNorm(g, x, p + ".ln1");
-            x = g.op("Add", in(x, attention(g, h, h, causalBias, p + ".self")));
+            x = g.op("Add", in(x, attention(g, h, h, h, causalBias, p + ".self", true)));
             h = layerNorm(g, x, p + ".ln2");
-            x = g.op("Add", in(x, attention(g, h, memory, memBias, p + ".cross")));
+            long d = config.width();
+            String axis2 = g.longs(p + ".mem_axis", 2);
+            String keys = g.op("Slice", in(memory, g.longs(p + ".k_start", 2 * i * d), g.longs(p + ".k_end", (2 * i + 1) * d), axis2));
+            String values = g.op("Slice", in(memory, g.longs(p + ".v_start", (2 * i + 1) * d), g.longs(p + ".v_end", (2 * i + 2) * d), axis2));
+            x = g.op("Add", in(x, attention(g, h, keys, values, memBias, p + ".cross", false)));
             h = layerNorm(g, x, p + ".ln3");
             x = g.op("Add", in(x, feedForward(g, h, p)));
         }
@@ -122,8 +141,25 @@ public final class GeneratorOnnxExporter {
         return g;
     }
 
+    /** Width of the encoder's output: keys and values of every decoder layer's cross-attention. */
+    public static int memoryWidth(GeneratorConfig config) {
+        return 2 * config.decoderLayers() * config.width();
+    }
+
+    private static float[] scaled(float[] a, float s) {
+        float[] out = a.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= s;
+        }
+        return out;
+    }
+
     private void addParameters(OnnxGraphBuilder g, String prefix) {
         for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+            // Query projections are written pre-scaled by attention(); cross K/V of the decoder live in the encoder.
+            if (e.getKey().matches(".*\\.q\\.[wb]") || (prefix.equals("dec.") && e.getKey().matches("dec\\.l\\d+\\.cross\\.[kv]\\.[wb]"))) {
+                continue;
+            }
             if (e.getKey().startsWith(prefix)) {
                 g.floats(e.getKey(), e.getValue().toFloatArray(), e.getValue().getShape().getShape());
             }
@@ -148,15 +184,28 @@ public final class GeneratorOnnxExporter {
         return g.op("Unsqueeze", in(b, g.longs("const.axes12_" + mask, 1, 2)));
     }
 
-    private String attention(OnnxGraphBuilder g, String query, String keyValue, String bias, String p) {
+    /**
+     * Multi-head attention. With {@code project} the keys and values are projected here from {@code keys} /
+     * {@code values}; without, they arrive projected (the decoder's precomputed cross-attention memory). The
+     * 1/sqrt(head dim) scale is folded into the query projection.
+     */
+    private String attention(OnnxGraphBuilder g, String query, String keys, String values, String bias, String p, boolean project) {
         long h = config.heads();
         long dh = config.headDim();
         String split = g.longs(p + ".split_shape", 0, 0, h, dh);
         String merge = g.longs(p + ".merge_shape", 0, 0, config.width());
-        String q = g.op("Transpose", in(g.op("Reshape", in(linear(g, query, p + ".q"), split))), attr("perm", 0L, 2L, 1L, 3L));
-        String k = g.op("Transpose", in(g.op("Reshape", in(linear(g, keyValue, p + ".k"), split))), attr("perm", 0L, 2L, 3L, 1L));
-        String v = g.op("Transpose", in(g.op("Reshape", in(linear(g, keyValue, p + ".v"), split))), attr("perm", 0L, 2L, 1L, 3L));
-        String s = g.op("Mul", in(g.op("MatMul", in(q, k)), g.scalar(p + ".scale", 1f / (float) Math.sqrt(dh))));
+        float scale = 1f / (float) Math.sqrt(dh);
+        NDArray qw = net.param(p + ".q.w");
+        NDArray qb = net.param(p + ".q.b");
+        g.floats(p + ".q.w_scaled", scaled(qw.toFloatArray(), scale), qw.getShape().getShape());
+        g.floats(p + ".q.b_scaled", scaled(qb.toFloatArray(), scale), qb.getShape().getShape());
+        String qProj = g.op("Add", in(g.op("MatMul", in(query, p + ".q.w_scaled")), p + ".q.b_scaled"));
+        String q = g.op("Transpose", in(g.op("Reshape", in(qProj, split))), attr("perm", 0L, 2L, 1L, 3L));
+        String kProj = project ? linear(g, keys, p + ".k") : keys;
+        String vProj = project ? linear(g, values, p + ".v") : values;
+        String k = g.op("Transpose", in(g.op("Reshape", in(kProj, split))), attr("perm", 0L, 2L, 3L, 1L));
+        String v = g.op("Transpose", in(g.op("Reshape", in(vProj, split))), attr("perm", 0L, 2L, 1L, 3L));
+        String s = g.op("MatMul", in(q, k));
         s = g.op("Add", in(s, bias));
         String o = g.op("MatMul", in(g.op("Softmax", in(s), attr("axis", -1L)), v));
         o = g.op("Reshape", in(g.op("Transpose", in(o), attr("perm", 0L, 2L, 1L, 3L)), merge));

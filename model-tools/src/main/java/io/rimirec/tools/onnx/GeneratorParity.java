@@ -25,7 +25,8 @@ import java.util.Random;
 /**
  * The proof of an export: the same inputs through the DJL network and through ONNX Runtime on the exported
  * files, compared element by element. Decoder prefixes of every length 1..levels+1 are checked, with memory
- * batch = token batch and with one memory broadcast to several token rows (how the beam search calls it).
+ * batch = token batch and with one memory broadcast to several token rows (how the beam search calls it). The
+ * encoder's memory (cross-attention keys and values) is compared with {@link GeneratorNetwork#crossMemory}.
  */
 public final class GeneratorParity {
 
@@ -50,7 +51,8 @@ public final class GeneratorParity {
             for (EncoderInput in : inputs) {
                 NDArray[] a = GeneratorTrainer.encoderArrays(m, in);
                 NDArray memory = net.encode(a[0], a[1], a[2], a[3], false);
-                float[] djlMemory = memory.toFloatArray();
+                float[] djlMemory = net.crossMemory(memory).toFloatArray();
+                int memWidth = GeneratorOnnxExporter.memoryWidth(net.config());
                 float[] ortMemory;
                 try (OnnxTensor vt = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.vectors), new long[] {in.batch, in.length, in.dimension});
                      OnnxTensor ct = OnnxTensor.createTensor(env, LongBuffer.wrap(in.circles), new long[] {in.batch, in.length, in.levels});
@@ -66,15 +68,15 @@ public final class GeneratorParity {
                     long[] tokens = randomPrefixes(random, vocab, in.batch, t);
                     NDArray logits = net.decode(memory, a[3], m.create(tokens, new Shape(in.batch, t)), false);
                     float[] djl = logits.get(new NDIndex(":, -1, :")).toFloatArray();
-                    decMax = Math.max(decMax, maxAbsDiff(djl, runDecoder(env, decoder, ortMemory, in.mask, in.batch, in.length, net.config().width(), tokens, in.batch, t)));
+                    decMax = Math.max(decMax, maxAbsDiff(djl, runDecoder(env, decoder, ortMemory, in.mask, in.batch, in.length, memWidth, tokens, in.batch, t)));
                     decChecks++;
                     // One memory (the first history) broadcast to 3 token rows.
                     long[] three = randomPrefixes(random, vocab, 3, t);
-                    float[] mem0 = java.util.Arrays.copyOf(ortMemory, in.length * net.config().width());
+                    float[] mem0 = java.util.Arrays.copyOf(ortMemory, in.length * memWidth);
                     float[] mask0 = java.util.Arrays.copyOf(in.mask, in.length);
                     NDArray logits3 = net.decode(memory.get("0:1"), a[3].get("0:1"), m.create(three, new Shape(3, t)), false);
                     decMax = Math.max(decMax, maxAbsDiff(logits3.get(new NDIndex(":, -1, :")).toFloatArray(),
-                        runDecoder(env, decoder, mem0, mask0, 1, in.length, net.config().width(), three, 3, t)));
+                        runDecoder(env, decoder, mem0, mask0, 1, in.length, memWidth, three, 3, t)));
                     decChecks++;
                 }
             }

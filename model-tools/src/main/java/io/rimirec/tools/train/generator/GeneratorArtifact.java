@@ -70,8 +70,10 @@ public final class GeneratorArtifact {
         o.put("ir_version", OnnxGraphBuilder.IR_VERSION);
         o.put("encoder_inputs", List.of("item_vectors float[batch,history,vector_dimension]", "item_circles int64[batch,history,levels]",
             "item_positions int64[batch,history]", "item_mask float[batch,history]"));
-        o.put("encoder_outputs", List.of("memory float[batch,history,width]"));
-        o.put("decoder_inputs", List.of("memory float[memory_batch,history,width]", "memory_mask float[memory_batch,history]", "tokens int64[batch,steps]"));
+        o.put("encoder_outputs", List.of("memory float[batch,history,memory_width]"));
+        o.put("memory_width", GeneratorOnnxExporter.memoryWidth(config));
+        o.put("memory_layout", "cross-attention keys and values of each decoder layer, [K_0 | V_0 | K_1 | V_1 | ...] along the last axis");
+        o.put("decoder_inputs", List.of("memory float[memory_batch,history,memory_width]", "memory_mask float[memory_batch,history]", "tokens int64[batch,steps]"));
         o.put("decoder_outputs", List.of("logits float[batch,vocabulary] (last position only)"));
         o.put("memory_batch", "1 (broadcast to every token row) or equal to batch");
         m.put("onnx", o);

@@ -183,6 +183,20 @@ public final class GeneratorNetwork implements AutoCloseable {
         return linear(x, "dec.out");
     }
 
+    /**
+     * What the exported encoder outputs as {@code memory}: every decoder layer's cross-attention keys and values
+     * of the encoded history, {@code [K_0 | V_0 | K_1 | V_1 | ...]} along the last axis (computed once per query
+     * instead of once per decoder step).
+     */
+    public NDArray crossMemory(NDArray encoded) {
+        ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+        for (int i = 0; i < config.decoderLayers(); i++) {
+            parts.add(linear(encoded, "dec.l" + i + ".cross.k"));
+            parts.add(linear(encoded, "dec.l" + i + ".cross.v"));
+        }
+        return ai.djl.ndarray.NDArrays.concat(parts, 2);
+    }
+
     /** [b, l] 1/0 mask to an additive [b, 1, 1, l] bias (0 or -1e9). */
     static NDArray paddingBias(NDArray mask) {
         return mask.sub(1f).mul(-NEG).expandDims(1).expandDims(1);
