@@ -1,17 +1,23 @@
 package io.rimirec.tools.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code rimirec bench ...}: speed benchmarks (never timed assertions in tests). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.", subcommands = {BenchGeneratorCommand.class})
+/** {@code rimirec bench ...}: speed and memory benchmarks that print ratios against a baseline measured in the same run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks. Each prints a ratio against a baseline measured in the same run (these machines are noisy).",
+    subcommands = {BenchTreeCommand.class, BenchGeneratorCommand.class}
+)
 public final class BenchCommand implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }
