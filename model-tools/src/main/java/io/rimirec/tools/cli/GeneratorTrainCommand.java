@@ -11,6 +11,8 @@ import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.TargetBuilder;
 import io.rimirec.tools.train.generator.TrainingSamples;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -27,6 +29,9 @@ import java.util.concurrent.Callable;
 /** {@code rimirec generator train}: trains, exports to ONNX, verifies parity, writes the artifact and the tree. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the interest generator, export it to ONNX and verify the export.")
 public final class GeneratorTrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     GeneratorDataOptions dataOptions = new GeneratorDataOptions();
@@ -76,7 +81,7 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         TreeFormat.write(tree, out.resolve("tree.rtree"));
         Path dir = out.resolve("generator");
         try (NDManager manager = NDManager.newBaseManager()) {
-            GeneratorTrainer.Result result = trainer.train(loaded.trainUsers(), manager);
+            GeneratorTrainer.Result result = trainer.train(loaded.trainUsers(), manager, ProgressBar.on(spec.commandLine().getErr()));
             try (var net = result.network()) {
                 GeneratorArtifact.writeGraphs(dir, net);
                 // Parity on real validation histories of several lengths and on random inputs.

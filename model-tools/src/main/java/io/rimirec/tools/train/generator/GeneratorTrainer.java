@@ -12,6 +12,7 @@ import io.rimirec.core.generate.CircleVocabulary;
 import io.rimirec.core.generate.EncoderInput;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.util.ProgressListener;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,6 +84,12 @@ public final class GeneratorTrainer {
 
     /** Trains on {@code users} (indexes into the data), holding out a share of them for validation. */
     public Result train(int[] users, NDManager manager) {
+        return train(users, manager, ProgressListener.NONE);
+    }
+
+    /** As {@link #train(int[], NDManager)}, reporting each epoch's batches and running loss to {@code listener}. */
+    public Result train(int[] users, NDManager manager, ProgressListener listener) {
+        ProgressListener progress = ProgressListener.orNone(listener);
         configureEngine(options.seed);
         Random random = new Random(options.seed);
         List<Integer> shuffled = new ArrayList<>();
@@ -113,7 +120,7 @@ public final class GeneratorTrainer {
             List<TrainingSamples.Sample> epochSamples = samples.draw(trainUsers, options.samplesPerUser, random);
             Collections.shuffle(epochSamples, random);
             int batches = (epochSamples.size() + options.batchSize - 1) / options.batchSize;
-            Progress progress = new Progress("epoch " + epoch, batches);
+            progress.start("epoch " + epoch, batches);
             double running = 0;
             double trainSum = 0;
             for (int b = 0; b < batches; b++) {
@@ -134,7 +141,8 @@ public final class GeneratorTrainer {
                     trainSum += loss;
                     running = b == 0 ? loss : 0.98 * running + 0.02 * loss;
                 }
-                progress.update(b + 1, running);
+                progress.note(String.format(Locale.ROOT, "loss %.4f", running));
+                progress.advance(1);
             }
             progress.finish();
             double val = validationLoss(net, manager, validation);

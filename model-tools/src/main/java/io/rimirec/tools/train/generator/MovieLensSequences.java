@@ -1,6 +1,9 @@
 package io.rimirec.tools.train.generator;
 
+import io.rimirec.core.cluster.HierarchicalKMeans;
+import io.rimirec.core.cluster.TreeOptions;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.vector.Metric;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,7 +28,8 @@ import java.util.Random;
  *   <li>a rank-{@code dim} eigendecomposition by subspace iteration; vector = U * sqrt(lambda), L2-normalised.</li>
  * </ol>
  * Items never seen by a training user get no vector and are dropped from every sequence (counted in the report).
- * The tree is {@link InterimTreeBuilder} with k and c as given (paper: k = 4, c = 250).
+ * The tree is core's {@link HierarchicalKMeans} (cosine, plain k-means, one thread) with k and c as given
+ * (paper: k = 4, c = 250).
  */
 public final class MovieLensSequences {
 
@@ -115,7 +119,9 @@ public final class MovieLensSequences {
             seqs.add(java.util.Arrays.copyOf(out, m));
         }
         float[][] vecs = kept.toArray(new float[0][]);
-        CircleTree tree = InterimTreeBuilder.build(vecs, k, c, seed);
+        CircleTree tree = new HierarchicalKMeans(TreeOptions.defaults(Metric.COSINE).withBranching(k).withLeafCapacity(c).withSeed(seed).withThreads(1))
+            .info("source", "ml-1m sequences.txt, PPMI-SVD vectors of the training users")
+            .build(vecs);
         SequenceData data = SequenceData.of("ml-1m(sequences.txt, ppmi-svd dim=" + dim + ", k=" + k + ", c=" + c + ", seed=" + seed + ")", users, seqs, vecs, tree);
         return new MovieLensSequences(data, train, test, dropped, droppedInteractions);
     }
