@@ -42,11 +42,27 @@ public record GeneratorManifest(
         if (!Files.isRegularFile(file)) {
             throw new IOException("generator manifest [" + file + "] does not exist");
         }
-        JsonObject json = Json.parseObject(Files.readAllBytes(file), "generator manifest [" + file + "]");
+        return parse(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Parses manifest bytes; {@code name} (a file or a bundle entry) is in every message. */
+    public static GeneratorManifest parse(byte[] bytes, String name) throws IOException {
+        JsonObject json = Json.parseObject(bytes, "generator manifest [" + name + "]");
         try {
             return of(json);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fails unless {@code treeHash} (the content hash of the tree the generator would be used with) is the one it
+     * was trained on; the message names both hashes and {@code what} (the generator's location).
+     */
+    public void checkTree(String otherTreeHash, String what) {
+        if (!treeHash.equals(otherTreeHash)) {
+            throw new IllegalArgumentException("generator [" + what + "] was trained on circle tree " + treeHash
+                + " but the given tree is " + otherTreeHash + ": train a generator for this tree or use the tree it was trained on");
         }
     }
 

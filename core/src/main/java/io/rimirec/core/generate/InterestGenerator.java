@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
@@ -13,6 +15,7 @@ import io.rimirec.core.tree.CircleTree;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +24,9 @@ import java.util.Map;
 /**
  * Stage 1 of HimiRec at serving time: a user's history in, the circles the user is interested in out.
  *
- * <p>Loads a generator artifact (a directory with {@code generator.json}, {@code encoder.onnx},
- * {@code decoder.onnx}; see docs/formats.md) for one circle tree. The two ONNX Runtime sessions are opened
+ * <p>Loads a generator artifact ({@code generator.json}, {@code encoder.onnx}, {@code decoder.onnx}; see
+ * docs/formats.md) for one circle tree, from a directory or from memory (the {@code generator} part of a
+ * {@link ModelBundle}, as the plugin holds bundles). The two ONNX Runtime sessions are opened
  * once and shared: {@link #generate} is thread-safe. One call runs the encoder once and the decoder once per
  * tree level, with all beams batched and the encoder memory broadcast to them.
  *
@@ -59,30 +63,98 @@ public final class InterestGenerator implements AutoCloseable {
 
     /** As {@link #load(Path, CircleTree, OnnxSessionFactory)}, with another length policy (null = the manifest's). */
     public static InterestGenerator load(Path dir, CircleTree tree, OnnxSessionFactory sessions, LengthPolicy policy) throws IOException {
-        GeneratorManifest manifest = GeneratorManifest.read(dir.resolve(GeneratorManifest.FILE_NAME));
-        if (!manifest.treeHash().equals(tree.contentHash())) {
-            throw new IllegalArgumentException("generator [" + dir + "] was trained on circle tree " + manifest.treeHash()
-                + " but the given tree is " + tree.contentHash() + ": train a generator for this tree or load the tree it was trained on");
+        return load(new ArtifactFiles() {
+            @Override
+            public String name(String file) {
+                return dir.resolve(file).toString();
+            }
+
+            @Override
+            public byte[] read(String file) throws IOException {
+                Path p = dir.resolve(file);
+                if (!Files.isRegularFile(p)) {
+                    throw new IOException((file.endsWith(".onnx") ? "ONNX model file [" : "generator file [") + p + "] does not exist");
+                }
+                return Files.readAllBytes(p);
+            }
+        }, dir.toString(), tree, sessions, policy);
+    }
+
+    /**
+     * Loads the bundle's {@code generator} part for the bundle's own tree, from the bytes the bundle holds in memory
+     * (nothing touches the disk), with the manifest's length policy.
+     */
+    public static InterestGenerator load(ModelBundle bundle, OnnxSessionFactory sessions) throws IOException {
+        return load(bundle, sessions, null);
+    }
+
+    /** As {@link #load(ModelBundle, OnnxSessionFactory)}, with another length policy (null = the manifest's). */
+    public static InterestGenerator load(ModelBundle bundle, OnnxSessionFactory sessions, LengthPolicy policy) throws IOException {
+        if (!bundle.hasPart(BundleManifest.PART_GENERATOR)) {
+            throw new IllegalArgumentException("model bundle has no [" + BundleManifest.PART_GENERATOR + "] part (parts: "
+                + bundle.manifest().parts().keySet() + ")");
         }
+        String where = "bundle part " + BundleManifest.PART_GENERATOR + "/";
+        return load(bundle.partFiles(BundleManifest.PART_GENERATOR), where, bundle.tree(), sessions, policy);
+    }
+
+    /**
+     * Loads an artifact held in memory: {@code files} maps a file name ({@code generator.json}, {@code encoder.onnx},
+     * ...) to its bytes; {@code where} (a bundle part, say) prefixes the file names in messages.
+     */
+    public static InterestGenerator load(Map<String, byte[]> files, String where, CircleTree tree, OnnxSessionFactory sessions,
+                                         LengthPolicy policy) throws IOException {
+        return load(new ArtifactFiles() {
+            @Override
+            public String name(String file) {
+                return where + file;
+            }
+
+            @Override
+            public byte[] read(String file) throws IOException {
+                byte[] b = files.get(file);
+                if (b == null) {
+                    throw new IOException((file.endsWith(".onnx") ? "ONNX model file [" : "generator file [") + where + file
+                        + "] does not exist (files: " + new java.util.TreeSet<>(files.keySet()) + ")");
+                }
+                return b;
+            }
+        }, where, tree, sessions, policy);
+    }
+
+    /** Where an artifact's files come from (a directory, a bundle part in memory), and how to name them in messages. */
+    private interface ArtifactFiles {
+        String name(String file);
+
+        byte[] read(String file) throws IOException;
+    }
+
+    /** The one loading path: manifest, tree and dimension checks, both sessions, their signatures. */
+    private static InterestGenerator load(ArtifactFiles files, String where, CircleTree tree, OnnxSessionFactory sessions, LengthPolicy policy)
+        throws IOException {
+        GeneratorManifest manifest = GeneratorManifest.parse(files.read(GeneratorManifest.FILE_NAME), files.name(GeneratorManifest.FILE_NAME));
+        manifest.checkTree(tree.contentHash(), where);
         if (manifest.vectorDimension() != tree.dimension()) {
-            throw new IllegalArgumentException("generator [" + dir + "] reads vectors of dimension " + manifest.vectorDimension()
+            throw new IllegalArgumentException("generator [" + where + "] reads vectors of dimension " + manifest.vectorDimension()
                 + " but the circle tree has dimension " + tree.dimension());
         }
         manifest.vocabulary().checkCovers(tree);
-        OrtSession encoder = sessions.open(dir.resolve(manifest.encoderFile()));
+        String encoderName = files.name(manifest.encoderFile());
+        String decoderName = files.name(manifest.decoderFile());
+        OrtSession encoder = sessions.openModel(files.read(manifest.encoderFile()), encoderName);
         OrtSession decoder;
         try {
-            decoder = sessions.open(dir.resolve(manifest.decoderFile()));
+            decoder = sessions.openModel(files.read(manifest.decoderFile()), decoderName);
         } catch (IOException e) {
             closeQuietly(encoder);
             throw e;
         }
         try {
-            checkSignature(encoder, dir.resolve(manifest.encoderFile()), Map.of("item_vectors", 3, "item_circles", 3, "item_positions", 2, "item_mask", 2), "memory");
-            checkSignature(decoder, dir.resolve(manifest.decoderFile()), Map.of("memory", 3, "memory_mask", 2, "tokens", 2), "logits");
+            checkSignature(encoder, encoderName, Map.of("item_vectors", 3, "item_circles", 3, "item_positions", 2, "item_mask", 2), "memory");
+            checkSignature(decoder, decoderName, Map.of("memory", 3, "memory_mask", 2, "tokens", 2), "logits");
             long[] vecShape = ((TensorInfo) encoder.getInputInfo().get("item_vectors").getInfo()).getShape();
             if (vecShape[2] > 0 && vecShape[2] != manifest.vectorDimension()) {
-                throw new IOException("ONNX model file [" + dir.resolve(manifest.encoderFile()) + "] reads vectors of dimension " + vecShape[2]
+                throw new IOException("ONNX model file [" + encoderName + "] reads vectors of dimension " + vecShape[2]
                     + " but its manifest says " + manifest.vectorDimension());
             }
         } catch (IOException | OrtException | RuntimeException e) {
@@ -93,7 +165,7 @@ public final class InterestGenerator implements AutoCloseable {
         return new InterestGenerator(manifest, tree, policy == null ? manifest.lengthPolicy() : policy, sessions.environment(), encoder, decoder);
     }
 
-    private static void checkSignature(OrtSession s, Path file, Map<String, Integer> inputs, String output) throws OrtException, IOException {
+    private static void checkSignature(OrtSession s, String file, Map<String, Integer> inputs, String output) throws OrtException, IOException {
         Map<String, NodeInfo> info = s.getInputInfo();
         for (Map.Entry<String, Integer> e : inputs.entrySet()) {
             NodeInfo n = info.get(e.getKey());

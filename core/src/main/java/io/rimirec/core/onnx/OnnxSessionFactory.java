@@ -69,15 +69,22 @@ public final class OnnxSessionFactory {
         if (!Files.isRegularFile(file)) {
             throw new IOException("ONNX model file [" + file + "] does not exist");
         }
-        byte[] bytes = Files.readAllBytes(file);
+        return openModel(Files.readAllBytes(file), file.toString());
+    }
+
+    /**
+     * Opens a model held in memory (a bundle part, say); {@code name} says where it came from and is in every
+     * message, as {@link #open(Path)} names the file.
+     */
+    public OrtSession openModel(byte[] model, String name) throws IOException {
         try {
-            return open(bytes, file.toString());
+            return open(model, name);
         } catch (OrtException e) {
-            throw new IOException("ONNX model file [" + file + "] could not be loaded (corrupt or not an ONNX model?): " + e.getMessage(), e);
+            throw new IOException("ONNX model file [" + name + "] could not be loaded (corrupt or not an ONNX model?): " + e.getMessage(), e);
         }
     }
 
-    /** Opens a model held in memory; {@code name} is used in messages. */
+    /** Opens a model held in memory; {@code name} is used in messages. ONNX Runtime's own errors pass through. */
     public OrtSession open(byte[] model, String name) throws OrtException {
         if (provider == Provider.CUDA) {
             OrtSession.SessionOptions so = baseOptions();

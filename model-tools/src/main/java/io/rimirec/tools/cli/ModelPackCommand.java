@@ -3,6 +3,8 @@ package io.rimirec.tools.cli;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.tree.TreeFormat;
 import picocli.CommandLine.Command;
@@ -80,6 +82,9 @@ public final class ModelPackCommand implements Callable<Integer> {
                 t.contentHash(), parts, List.of());
             byte[] zip = BundleArchive.pack(staging, manifest);
             ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
+            if (verified.hasPart(BundleManifest.PART_GENERATOR)) {
+                checkGenerator(verified);
+            }
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -91,6 +96,18 @@ public final class ModelPackCommand implements Callable<Integer> {
             return 0;
         } finally {
             deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Opens the generator from the packed bundle the way the plugin will (tree hash, manifest, both ONNX graphs),
+     * so a generator trained on another tree or a corrupt ONNX file fails here rather than at query time.
+     */
+    private void checkGenerator(ModelBundle bundle) throws IOException {
+        try (InterestGenerator g = InterestGenerator.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            // opened and checked: nothing else to do
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--generator [" + generator + "] cannot be used with --tree [" + tree + "]: " + e.getMessage(), e);
         }
     }
 

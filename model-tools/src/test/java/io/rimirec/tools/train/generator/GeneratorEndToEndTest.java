@@ -1,6 +1,8 @@
 package io.rimirec.tools.train.generator;
 
 import ai.djl.ndarray.NDManager;
+import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.generate.CircleVocabulary;
 import io.rimirec.core.generate.EncoderInput;
 import io.rimirec.core.generate.Interest;
@@ -9,6 +11,7 @@ import io.rimirec.core.generate.LengthPolicy;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.tree.TreeFormat;
 import io.rimirec.tools.onnx.GeneratorParity;
 import org.bytedeco.onnx.global.onnx;
 import org.junit.jupiter.api.AfterAll;
@@ -192,6 +195,11 @@ class GeneratorEndToEndTest {
             assertTrue(e.getMessage().contains("dimension " + (config.vectorDimension() + 1)) && e.getMessage().contains("expects " + config.vectorDimension()), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> g.generate(List.of(new float[config.vectorDimension()]), List.of(CirclePath.of(0)), 3));
             assertTrue(e.getMessage().contains("not a leaf"), e.getMessage());
+            // An unknown item id the caller did not drop arrives as a missing vector.
+            List<float[]> withUnknown = new ArrayList<>(vectors(new int[] {0, 1}));
+            withUnknown.add(1, null);
+            e = assertThrows(IllegalArgumentException.class, () -> g.generate(withUnknown, null, 3));
+            assertTrue(e.getMessage().contains("history item 1 has no vector"), e.getMessage());
         }
         // A different tree: same shape, other centroids.
         PlantedInterests other = PlantedInterests.generate(10, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 12);
@@ -211,6 +219,76 @@ class GeneratorEndToEndTest {
         Files.delete(broken.resolve(GeneratorArtifact.ENCODER));
         io = assertThrows(IOException.class, () -> InterestGenerator.load(broken, tree, sessions));
         assertTrue(io.getMessage().contains(broken.resolve(GeneratorArtifact.ENCODER).toString()) && io.getMessage().contains("does not exist"), io.getMessage());
+    }
+
+    /** Runs the CLI; returns the exit code and stderr. */
+    private static Map.Entry<Integer, String> cli(String... args) {
+        picocli.CommandLine cl = io.rimirec.tools.RimirecCli.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        return Map.entry(cl.execute(args), err.toString());
+    }
+
+    private static Path writeTree(CircleTree t, String name) throws IOException {
+        Path file = tmp.resolve(name);
+        TreeFormat.write(t, file);
+        return file;
+    }
+
+    @Test
+    void loadsFromABundleHeldInMemoryWithTheSameResults() throws IOException {
+        CircleTree tree = planted.data.tree();
+        Path zip = tmp.resolve("bundle.zip");
+        Map.Entry<Integer, String> r = cli("model", "pack", "--tree", writeTree(tree, "same.rtree").toString(), "--generator", artifact.toString(),
+            "--output", zip.toString());
+        assertEquals(0, r.getKey(), r.getValue());
+        ModelBundle bundle = BundleArchive.read(Files.readAllBytes(zip), Long.MAX_VALUE);
+        assertEquals(java.util.Set.of("generator.json", GeneratorArtifact.ENCODER, GeneratorArtifact.DECODER), bundle.partFiles("generator").keySet());
+        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        try (InterestGenerator fromDir = InterestGenerator.load(artifact, tree, sessions);
+             InterestGenerator fromBundle = InterestGenerator.load(bundle, sessions)) {
+            for (int u = 0; u < 10; u++) {
+                List<float[]> h = vectors(planted.data.sequences().get(u));
+                assertEquals(fromDir.generate(h, null, 4), fromBundle.generate(h, null, 4));
+            }
+        }
+        // A corrupt ONNX file held in memory: the message names the bundle entry.
+        Map<String, byte[]> files = new java.util.HashMap<>(bundle.partFiles("generator"));
+        byte[] dec = files.get(GeneratorArtifact.DECODER);
+        files.put(GeneratorArtifact.DECODER, java.util.Arrays.copyOf(dec, dec.length / 3));
+        IOException io = assertThrows(IOException.class, () -> InterestGenerator.load(files, "bundle part generator/", tree, sessions, null));
+        assertTrue(io.getMessage().contains("bundle part generator/" + GeneratorArtifact.DECODER) && io.getMessage().contains("corrupt"), io.getMessage());
+        files.remove(GeneratorArtifact.ENCODER);
+        io = assertThrows(IOException.class, () -> InterestGenerator.load(files, "bundle part generator/", tree, sessions, null));
+        assertTrue(io.getMessage().contains("generator/" + GeneratorArtifact.ENCODER + "] does not exist"), io.getMessage());
+        // A bundle without a generator.
+        Path treeOnly = tmp.resolve("tree-only.zip");
+        assertEquals(0, cli("model", "pack", "--tree", writeTree(tree, "same2.rtree").toString(), "--output", treeOnly.toString()).getKey());
+        ModelBundle noGenerator = BundleArchive.read(Files.readAllBytes(treeOnly), Long.MAX_VALUE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InterestGenerator.load(noGenerator, sessions));
+        assertTrue(e.getMessage().contains("no [generator] part"), e.getMessage());
+    }
+
+    @Test
+    void packRefusesAGeneratorOfAnotherTreeOrWithACorruptGraph() throws IOException {
+        CircleTree other = PlantedInterests.generate(10, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 12).data.tree();
+        Map.Entry<Integer, String> r = cli("model", "pack", "--tree", writeTree(other, "other.rtree").toString(), "--generator", artifact.toString(),
+            "--output", tmp.resolve("mismatch.zip").toString());
+        assertEquals(1, r.getKey(), r.getValue());
+        assertTrue(r.getValue().contains(planted.data.tree().contentHash()) && r.getValue().contains(other.contentHash()), r.getValue());
+        assertTrue(!Files.exists(tmp.resolve("mismatch.zip")), "no bundle is written");
+
+        Path broken = tmp.resolve("pack-broken");
+        Files.createDirectories(broken);
+        for (String f : List.of("generator.json", GeneratorArtifact.ENCODER, GeneratorArtifact.DECODER)) {
+            Files.copy(artifact.resolve(f), broken.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.write(broken.resolve(GeneratorArtifact.ENCODER), new byte[] {8, 1, 18, 3, 'x', 'y', 'z'});
+        r = cli("model", "pack", "--tree", writeTree(planted.data.tree(), "same3.rtree").toString(), "--generator", broken.toString(),
+            "--output", tmp.resolve("corrupt.zip").toString());
+        assertEquals(1, r.getKey(), r.getValue());
+        assertTrue(r.getValue().contains("generator/" + GeneratorArtifact.ENCODER), r.getValue());
     }
 
     @Test
