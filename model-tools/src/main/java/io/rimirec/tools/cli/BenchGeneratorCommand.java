@@ -1,5 +1,6 @@
 package io.rimirec.tools.cli;
 
+import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CircleTree;
@@ -34,10 +35,10 @@ public final class BenchGeneratorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CircleTree tree = TreeFormat.read(model.resolve("tree.rtree"));
+        CircleTree tree = TreeFormat.read(model.resolve(GeneratorArtifact.TREE_FILE));
         OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxSessionFactory.Options(threads, cuda, 0));
         long t0 = System.nanoTime();
-        try (InterestGenerator g = InterestGenerator.load(model.resolve("generator"), tree, sessions)) {
+        try (InterestGenerator g = InterestGenerator.load(model.resolve(GeneratorArtifact.DIRECTORY), tree, sessions)) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             Random r = new Random(seed);
             List<Integer> leaves = new ArrayList<>();

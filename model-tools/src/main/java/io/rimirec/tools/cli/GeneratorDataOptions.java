@@ -7,10 +7,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Random;
 
 /** The data set options shared by the generator commands; train and eval rebuild the same data from them. */
 public final class GeneratorDataOptions {
@@ -46,15 +42,8 @@ public final class GeneratorDataOptions {
         switch (data) {
             case "synthetic": {
                 PlantedInterests p = PlantedInterests.generate(users, seed);
-                List<Integer> order = new ArrayList<>();
-                for (int i = 0; i < p.data.users(); i++) {
-                    order.add(i);
-                }
-                Collections.shuffle(order, new Random(seed));
-                int nTest = (int) Math.round(order.size() * testShare);
-                int[] test = order.subList(0, nTest).stream().mapToInt(Integer::intValue).sorted().toArray();
-                int[] train = order.subList(nTest, order.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
-                return new Loaded(p.data, train, test, p, "");
+                SequenceData.UserSplit split = SequenceData.splitUsers(p.data.users(), testShare, seed);
+                return new Loaded(p.data, split.train(), split.test(), p, "");
             }
             case "ml1m": {
                 long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.rimirec.tools.cli;
 
+import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.generate.LengthPolicy;
 import io.rimirec.core.onnx.OnnxSessionFactory;
@@ -39,13 +40,13 @@ public final class GeneratorEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GeneratorDataOptions.Loaded loaded = dataOptions.load();
-        CircleTree tree = TreeFormat.read(model.resolve("tree.rtree"));
+        CircleTree tree = TreeFormat.read(model.resolve(GeneratorArtifact.TREE_FILE));
         if (!tree.contentHash().equals(loaded.data().tree().contentHash())) {
             throw new IllegalArgumentException("the data options rebuild tree " + loaded.data().tree().contentHash() + " but the model folder holds tree "
                 + tree.contentHash() + ": pass the same --data options as at training");
         }
         LengthPolicy policy = lengthPolicy == null ? null : LengthPolicy.parse(lengthPolicy);
-        try (InterestGenerator g = InterestGenerator.load(model.resolve("generator"), tree, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)), policy)) {
+        try (InterestGenerator g = InterestGenerator.load(model.resolve(GeneratorArtifact.DIRECTORY), tree, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)), policy)) {
             System.out.printf(Locale.ROOT, "data: %s; %d test users; last %d items are targets; length policy %s%n",
                 loaded.data().name(), loaded.testUsers().length, holdout, g.lengthPolicy());
             if (loaded.planted() != null) {

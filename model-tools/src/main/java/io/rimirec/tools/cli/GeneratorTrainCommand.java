@@ -78,8 +78,8 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         GeneratorTrainer.Options options = new GeneratorTrainer.Options(epochs, batch, samplesPerUser, validationShare, lr, patience, window, seed, maxMinutes);
         GeneratorTrainer trainer = new GeneratorTrainer(data, config, tb, options);
         Files.createDirectories(out);
-        TreeFormat.write(tree, out.resolve("tree.rtree"));
-        Path dir = out.resolve("generator");
+        TreeFormat.write(tree, out.resolve(GeneratorArtifact.TREE_FILE));
+        Path dir = out.resolve(GeneratorArtifact.DIRECTORY);
         try (NDManager manager = NDManager.newBaseManager()) {
             GeneratorTrainer.Result result = trainer.train(loaded.trainUsers(), manager, ProgressBar.on(spec.commandLine().getErr()));
             try (var net = result.network()) {

@@ -21,6 +21,10 @@ public final class GeneratorArtifact {
 
     public static final String ENCODER = "encoder.onnx";
     public static final String DECODER = "decoder.onnx";
+    /** The folder {@code generator train} writes holds the artifact in this sub-folder ... */
+    public static final String DIRECTORY = "generator";
+    /** ... and the circle tree it was trained on beside it. */
+    public static final String TREE_FILE = "tree.rtree";
 
     private GeneratorArtifact() {}
 

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,14 +79,9 @@ public final class MovieLensSequences {
                 raw.add(s);
             }
         }
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < users.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(seed));
-        int nTest = (int) Math.round(users.size() * testShare);
-        int[] test = order.subList(0, nTest).stream().mapToInt(Integer::intValue).sorted().toArray();
-        int[] train = order.subList(nTest, order.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
+        SequenceData.UserSplit split = SequenceData.splitUsers(users.size(), testShare, seed);
+        int[] test = split.test();
+        int[] train = split.train();
 
         int n = itemIds.size();
         float[][] vectors = ppmiEmbedding(raw, train, n, dim, seed);

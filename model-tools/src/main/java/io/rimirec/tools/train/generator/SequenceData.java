@@ -25,6 +25,22 @@ public record SequenceData(String name, List<String> userIds, List<int[]> sequen
         return new SequenceData(name, userIds, sequences, vectors, leaves, tree);
     }
 
+    /** Train and test users (indexes, ascending). */
+    public record UserSplit(int[] train, int[] test) {}
+
+    /** A seeded random split of {@code users} users, {@code testShare} of them (rounded) held out for testing. */
+    public static UserSplit splitUsers(int users, double testShare, long seed) {
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        int nTest = (int) Math.round(users * testShare);
+        int[] test = order.subList(0, nTest).stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] train = order.subList(nTest, order.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
+        return new UserSplit(train, test);
+    }
+
     public int users() {
         return sequences.size();
     }
