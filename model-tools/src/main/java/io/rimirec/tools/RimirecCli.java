@@ -3,7 +3,11 @@ package io.rimirec.tools;
 import io.rimirec.tools.cli.BenchCommand;
 import io.rimirec.tools.cli.ClusterCommand;
 import io.rimirec.tools.cli.DataCommand;
+<<<<<<< HEAD
 import io.rimirec.tools.cli.DemoCommand;
+=======
+import io.rimirec.tools.cli.GeneratorCommand;
+>>>>>>> wip/gen
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
 import io.rimirec.tools.cli.TreeCommand;
@@ -20,7 +24,11 @@ import java.nio.file.NoSuchFileException;
     mixinStandardHelpOptions = true,
     versionProvider = RimirecCli.Version.class,
     description = "Build circle trees, train and export models, run a local cluster, evaluate and benchmark.",
+<<<<<<< HEAD
     subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TreeCommand.class, DataCommand.class, ModelCommand.class, ClusterCommand.class, BenchCommand.class}
+=======
+    subcommands = {CommandLine.HelpCommand.class, TreeCommand.class, DataCommand.class, GeneratorCommand.class, ModelCommand.class, ClusterCommand.class, BenchCommand.class}
+>>>>>>> wip/gen
 )
 public final class RimirecCli implements Runnable {
 

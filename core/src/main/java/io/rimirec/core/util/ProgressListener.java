@@ -15,6 +15,9 @@ public interface ProgressListener {
     /** {@code units} more units are done. Thread-safe in every implementation. */
     default void advance(long units) {}
 
+    /** A short status shown with the progress from now on, such as a running training loss (null clears it). */
+    default void note(String text) {}
+
     /** The job ended (successfully or not); a bar prints its final state here. */
     default void finish() {}
 

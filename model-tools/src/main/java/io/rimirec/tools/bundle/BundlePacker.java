@@ -2,6 +2,9 @@ package io.rimirec.tools.bundle;
 
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.tree.TreeFormat;
 
@@ -102,10 +105,25 @@ public final class BundlePacker {
             BundleManifest manifest = new BundleManifest(name, description, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of());
             byte[] zip = BundleArchive.pack(staging, manifest);
-            BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
+            ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
+            if (verified.manifest().hasPart(BundleManifest.PART_GENERATOR)) {
+                checkGenerator(verified);
+            }
             return zip;
         } finally {
             deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Opens the generator from the packed bundle the way the plugin will (tree hash, manifest, both ONNX graphs), so a
+     * generator trained on another tree or a corrupt ONNX file fails here rather than at query time.
+     */
+    private void checkGenerator(ModelBundle bundle) throws IOException {
+        try (InterestGenerator g = InterestGenerator.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            // opened and checked: nothing else to do
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("generator [" + generator + "] cannot be used with this tree: " + e.getMessage(), e);
         }
     }
 

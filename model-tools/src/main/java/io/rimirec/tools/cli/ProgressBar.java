@@ -24,6 +24,7 @@ public final class ProgressBar implements ProgressListener {
     private final LongSupplier nanos;
     private final AtomicLong done = new AtomicLong();
     private String task = "";
+    private volatile String note;
     private long total;
     private long startNanos;
     private long lastDrawNanos;
@@ -51,6 +52,7 @@ public final class ProgressBar implements ProgressListener {
         this.lastDrawNanos = startNanos;
         this.lastPlainPercent = 0;
         this.started = true;
+        this.note = null;
         if (!terminal) {
             out.println(task + ": started" + (total > 0 ? String.format(Locale.ROOT, " (%,d)", total) : ""));
             out.flush();
@@ -104,7 +106,18 @@ public final class ProgressBar implements ProgressListener {
         out.flush();
     }
 
+    @Override
+    public void note(String text) {
+        this.note = text;
+    }
+
     private String status(long d, long t) {
+        String n = note;
+        String s = counts(d, t);
+        return n == null || n.isEmpty() ? s : s + ", " + n;
+    }
+
+    private String counts(long d, long t) {
         double seconds = (t - startNanos) / 1e9;
         if (total <= 0) {
             return String.format(Locale.ROOT, "%,d done, %s", d, duration(seconds));

@@ -34,6 +34,23 @@ class ProgressBarTest {
     }
 
     @Test
+    void noteIsShownWithTheCountsUntilTheNextStart() {
+        ProgressBar bar = new ProgressBar(new PrintWriter(text), false, clock::get);
+        bar.start("epoch 1", 10);
+        for (int i = 0; i < 10; i++) {
+            bar.note("loss " + (10 - i));
+            bar.advance(1);
+        }
+        bar.finish();
+        String[] lines = text.toString().split("\n");
+        assertTrue(lines[1].startsWith("epoch 1:  10% 1/10") && lines[1].endsWith(", loss 10"), lines[1]);
+        assertTrue(lines[lines.length - 1].startsWith("epoch 1: finished, 100% 10/10") && lines[lines.length - 1].endsWith(", loss 1"), lines[lines.length - 1]);
+        bar.start("epoch 2", 10);
+        bar.finish();
+        assertTrue(!text.toString().trim().endsWith("loss 1"), text.toString());
+    }
+
+    @Test
     void plainModeAlsoPrintsWhenWorkIsSlow() {
         ProgressBar bar = new ProgressBar(new PrintWriter(text), false, clock::get);
         bar.start("slow", 1_000_000);
