@@ -3,11 +3,8 @@ package io.rimirec.tools;
 import io.rimirec.tools.cli.BenchCommand;
 import io.rimirec.tools.cli.ClusterCommand;
 import io.rimirec.tools.cli.DataCommand;
-<<<<<<< HEAD
 import io.rimirec.tools.cli.DemoCommand;
-=======
 import io.rimirec.tools.cli.GeneratorCommand;
->>>>>>> wip/gen
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
 import io.rimirec.tools.cli.TreeCommand;
@@ -24,11 +21,7 @@ import java.nio.file.NoSuchFileException;
     mixinStandardHelpOptions = true,
     versionProvider = RimirecCli.Version.class,
     description = "Build circle trees, train and export models, run a local cluster, evaluate and benchmark.",
-<<<<<<< HEAD
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TreeCommand.class, DataCommand.class, ModelCommand.class, ClusterCommand.class, BenchCommand.class}
-=======
-    subcommands = {CommandLine.HelpCommand.class, TreeCommand.class, DataCommand.class, GeneratorCommand.class, ModelCommand.class, ClusterCommand.class, BenchCommand.class}
->>>>>>> wip/gen
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TreeCommand.class, DataCommand.class, GeneratorCommand.class, ModelCommand.class, ClusterCommand.class, BenchCommand.class}
 )
 public final class RimirecCli implements Runnable {
 
