@@ -97,7 +97,32 @@ public final class Demo {
         this.progress = progress;
     }
 
+    /** What {@link #setUp} built and indexed. */
+    public record Setup(SyntheticCatalogue catalogue, CircleTree tree, Map<String, Object> training, BulkIndexer.Result indexed,
+                        List<SyntheticUsers.User> newUsers, Map<String, Long> millis) {}
+
+    /** Sets everything up, then answers the two new users. */
     public Report run() throws IOException {
+        Setup setup = setUp(2);
+        long t = System.nanoTime();
+        List<UserAnswer> answers = new ArrayList<>();
+        for (SyntheticUsers.User user : setup.newUsers()) {
+            List<String> ids = historyIds(user);
+            answers.add(new UserAnswer(user, plainSearch(historyMean(setup.catalogue(), user), ids, setup.catalogue()),
+                rimirecSearch(ids, setup.catalogue())));
+        }
+        Map<String, Long> millis = new LinkedHashMap<>(setup.millis());
+        millis.put("searches", lap(t));
+        return new Report(setup.tree(), setup.training(), setup.indexed().indexed(), setup.indexed().failures(), answers, millis);
+    }
+
+    /**
+     * Generates the catalogue and users, builds the tree, trains the generator, uploads the bundle, installs the
+     * templates and indexes the catalogue through the pipeline.
+     *
+     * @param newUsers users generated beside the training users, never trained on
+     */
+    public Setup setUp(int newUsers) throws IOException {
         Map<String, Long> millis = new LinkedHashMap<>();
         long t = System.nanoTime();
         SyntheticCatalogue catalogue = SyntheticCatalogue.generate(SyntheticOptions.defaults(options.items(), options.dimension())
@@ -111,7 +136,7 @@ public final class Demo {
         say("built the circle tree: %d leaves, depth %d (k=%d, c=%d)", tree.leafCount(), tree.maxDepth(), options.k(), options.c());
 
         t = System.nanoTime();
-        List<SyntheticUsers.User> users = SyntheticUsers.generate(catalogue, new SyntheticUsers.Options(options.users() + 2, 40, 0.75,
+        List<SyntheticUsers.User> users = SyntheticUsers.generate(catalogue, new SyntheticUsers.Options(options.users() + newUsers, 40, 0.75,
             options.seed()));
         List<SyntheticUsers.User> demoUsers = users.subList(options.users(), users.size()); // never seen in training
         Path work = Files.createTempDirectory("rimirec-demo");
@@ -157,52 +182,70 @@ public final class Demo {
         say("indexed %,d items into [%s] through the rimirec-items pipeline, %d failed", indexed.indexed(), options.index(),
             indexed.failures().size());
 
-        t = System.nanoTime();
-        List<UserAnswer> answers = new ArrayList<>();
-        for (SyntheticUsers.User user : demoUsers) {
-            List<float[]> history = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (int item : user.history()) {
-                history.add(catalogue.vector(item));
-                ids.add(SyntheticCatalogue.id(item));
-            }
-            answers.add(new UserAnswer(user, plainSearch(mean(history), ids, catalogue), rimirecSearch(ids, catalogue)));
+        return new Setup(catalogue, tree, training, indexed, demoUsers, millis);
+    }
+
+    public static List<String> historyIds(SyntheticUsers.User user) {
+        List<String> ids = new ArrayList<>();
+        for (int item : user.history()) {
+            ids.add(SyntheticCatalogue.id(item));
         }
-        millis.put("searches", lap(t));
-        return new Report(tree, training, indexed.indexed(), indexed.failures(), answers, millis);
+        return ids;
+    }
+
+    /** The single user vector: the normalised mean of the whole history. */
+    public static float[] historyMean(SyntheticCatalogue catalogue, SyntheticUsers.User user) {
+        List<float[]> history = new ArrayList<>();
+        for (int item : user.history()) {
+            history.add(catalogue.vector(item));
+        }
+        return mean(history);
     }
 
     /** One k-NN query with the mean of the whole history: the single-vector answer. */
     private Search plainSearch(float[] vector, List<String> historyIds, SyntheticCatalogue catalogue) throws IOException {
+        ObjectNode body = plainBody(vector, historyIds, options.size());
+        body.putArray("_source").add("circles").add("circle_leaf");
+        return new Search("one user vector (mean of the history), plain k-NN", hits(http.post("/" + options.index() + "/_search", body),
+            catalogue), null);
+    }
+
+    /** The search body of a plain k-NN query for {@code vector}, k = size, history excluded. */
+    public static ObjectNode plainBody(float[] vector, List<String> historyIds, int size) {
         ObjectNode knn = JsonHttp.MAPPER.createObjectNode();
         ArrayNode v = knn.putArray("vector");
         for (float x : vector) {
             v.add(x);
         }
-        knn.put("k", options.size());
+        knn.put("k", size);
         ArrayNode exclude = knn.putObject("filter").putObject("bool").putObject("must_not").putObject("ids").putArray("values");
         historyIds.forEach(exclude::add);
         ObjectNode body = JsonHttp.MAPPER.createObjectNode();
-        body.put("size", options.size());
-        body.putArray("_source").add("circles").add("circle_leaf");
+        body.put("size", size);
         body.putObject("query").putObject("knn").set("item_vector", knn);
-        return new Search("one user vector (mean of the history), plain k-NN", hits(http.post("/" + options.index() + "/_search", body),
-            catalogue), null);
+        return body;
     }
 
     /** The rimirec query for the same history. */
     private Search rimirecSearch(List<String> historyIds, SyntheticCatalogue catalogue) throws IOException {
-        ObjectNode body = JsonHttp.MAPPER.createObjectNode();
-        body.put("size", options.size()).put("explain", true).put("profile", true);
+        ObjectNode body = rimirecBody(options.modelId(), historyIds, options.size(), options.beams());
+        body.put("explain", true).put("profile", true);
         body.putArray("_source").add("circles").add("circle_leaf");
-        ObjectNode q = body.putObject("query").putObject("rimirec");
-        q.put("model", options.modelId()).put("size", options.size()).put("beams", options.beams());
-        ArrayNode h = q.putArray("history");
-        historyIds.forEach(h::add);
         JsonNode response = http.post("/" + options.index() + "/_search", body);
         String profile = response.path("profile").findValues("description").stream().map(JsonNode::asText)
             .filter(d -> d.startsWith("rimirec_scored_ids")).findFirst().orElse("");
         return new Search("rimirec (beams=" + options.beams() + ", size=" + options.size() + ")", hits(response, catalogue), profile);
+    }
+
+    /** The search body of a rimirec query: M = size, B = beams. */
+    public static ObjectNode rimirecBody(String model, List<String> historyIds, int size, int beams) {
+        ObjectNode body = JsonHttp.MAPPER.createObjectNode();
+        body.put("size", size);
+        ObjectNode q = body.putObject("query").putObject("rimirec");
+        q.put("model", model).put("size", size).put("beams", beams);
+        ArrayNode h = q.putArray("history");
+        historyIds.forEach(h::add);
+        return body;
     }
 
     private static List<Hit> hits(JsonNode response, SyntheticCatalogue catalogue) {
