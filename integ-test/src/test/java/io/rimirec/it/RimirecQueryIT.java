@@ -172,6 +172,16 @@ class RimirecQueryIT {
         }
 
         @Test
+        void severalSearchedIndicesNeedAHistoryIndex() throws Exception {
+            Map<String, Object> body = Map.of("size", 20, "query", rimirec(0, Map.of("size", 20)));
+            Rest.Result r = rest.call("POST", "/" + index + "*/_search", body);
+            assertEquals(400, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("set [history_index]"), r.body().toString());
+            JsonNode ok = rest.post("/" + index + "*/_search", Map.of("size", 20, "query", rimirec(0, Map.of("size", 20, "history_index", index))));
+            assertEquals(f.expected(0, 6, 20, 20, 1.0, true, null), Rest.ids(ok));
+        }
+
+        @Test
         void aModelWithoutAGeneratorIsRefusedWithAHint() throws Exception {
             rest.put("/_plugins/rimirec/models/rq-tree-only", new ItemFixtures(200, 50, 5).uploadBody());
             rest.deleteAfter("/_plugins/rimirec/models/rq-tree-only");
