@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RimirecCli.Version.class,
     description = "Build circle trees, train and export models, run a local cluster, evaluate and benchmark.",
-    subcommands = {CommandLine.HelpCommand.class}
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        io.rimirec.tools.cli.EvalCommand.class,
+    }
 )
 public final class RimirecCli implements Runnable {
 
