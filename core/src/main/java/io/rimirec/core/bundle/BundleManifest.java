@@ -1,0 +1,159 @@
+package io.rimirec.core.bundle;
+
+import io.rimirec.core.json.Json;
+import io.rimirec.core.json.JsonObject;
+import io.rimirec.core.vector.Metric;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code manifest.json} at the root of a model bundle: what the model is, which index fields it reads and writes,
+ * where its parts are, and the SHA-256 and size of every file (so a corrupt or incomplete bundle is caught before
+ * anything is stored). The full format is documented in docs/formats.md.
+ *
+ * @param parts part name ({@code tree}, {@code generator}, {@code user_tower}, ...) to its path inside the bundle
+ *              (a file for the tree, a directory for model parts)
+ */
+public record BundleManifest(
+    String name,
+    String description,
+    String createdAt,
+    String createdBy,
+    int dimension,
+    Metric metric,
+    Fields fields,
+    String treeHash,
+    Map<String, String> parts,
+    List<FileEntry> files
+) {
+
+    public static final String FILE_NAME = "manifest.json";
+    public static final String FORMAT = "rimirec-bundle";
+    public static final int FORMAT_VERSION = 1;
+    public static final String PART_TREE = "tree";
+    public static final String PART_GENERATOR = "generator";
+    public static final String PART_USER_TOWER = "user_tower";
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /** The item-index fields the model works with. */
+    public record Fields(String vector, String circles, String leaf) {
+        public static final Fields DEFAULT = new Fields("item_vector", "circles", "circle_leaf");
+    }
+
+    /** One file of the bundle, with its SHA-256 (hex) and size in bytes. */
+    public record FileEntry(String path, String sha256, long size) {}
+
+    public BundleManifest {
+        parts = Map.copyOf(parts);
+        files = List.copyOf(files);
+        if (!parts.containsKey(PART_TREE)) {
+            throw new IllegalArgumentException(FILE_NAME + ": parts must name the [" + PART_TREE + "] file");
+        }
+    }
+
+    public boolean hasPart(String part) {
+        return parts.containsKey(part);
+    }
+
+    public String part(String part) {
+        String p = parts.get(part);
+        if (p == null) {
+            throw new IllegalArgumentException("the bundle has no [" + part + "] part");
+        }
+        return p;
+    }
+
+    public BundleManifest withFiles(List<FileEntry> newFiles) {
+        return new BundleManifest(name, description, createdAt, createdBy, dimension, metric, fields, treeHash, parts, newFiles);
+    }
+
+    public byte[] toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("format_version", FORMAT_VERSION);
+        m.put("name", name);
+        m.put("description", description);
+        m.put("created_at", createdAt);
+        m.put("created_by", createdBy);
+        m.put("dimension", dimension);
+        m.put("metric", metric.id());
+        m.put("fields", Map.of("vector", fields.vector(), "circles", fields.circles(), "leaf", fields.leaf()));
+        m.put("tree_hash", treeHash);
+        m.put("parts", new java.util.TreeMap<>(parts));
+        List<Object> fileList = new ArrayList<>();
+        for (FileEntry f : files) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", f.path());
+            e.put("sha256", f.sha256());
+            e.put("size", f.size());
+            fileList.add(e);
+        }
+        m.put("files", fileList);
+        return Json.write(m);
+    }
+
+    public static BundleManifest parse(byte[] json) throws IOException {
+        JsonObject o = Json.parseObject(json, FILE_NAME);
+        try {
+            String format = o.string("format");
+            if (!FORMAT.equals(format)) {
+                throw o.error("format", "is [" + format + "], expected [" + FORMAT + "]");
+            }
+            int version = o.intValue("format_version");
+            if (version != FORMAT_VERSION) {
+                throw o.error("format_version", "is " + version + " but this build reads version " + FORMAT_VERSION);
+            }
+            int dimension = o.intValue("dimension");
+            if (dimension <= 0) {
+                throw o.error("dimension", "must be > 0");
+            }
+            Metric metric;
+            try {
+                metric = Metric.fromId(o.string("metric"));
+            } catch (IllegalArgumentException e) {
+                throw o.error("metric", e.getMessage());
+            }
+            JsonObject f = o.object("fields");
+            Fields fields = new Fields(f.string("vector"), f.string("circles"), f.string("leaf"));
+            String treeHash = o.string("tree_hash");
+            if (!SHA256.matcher(treeHash).matches()) {
+                throw o.error("tree_hash", "must be a SHA-256 in lowercase hex");
+            }
+            Map<String, String> parts = new LinkedHashMap<>();
+            JsonObject p = o.object("parts");
+            for (String key : p.asMap().keySet()) {
+                parts.put(key, p.string(key));
+            }
+            if (!parts.containsKey(PART_TREE)) {
+                throw o.error("parts", "must name the [" + PART_TREE + "] file");
+            }
+            List<FileEntry> files = new ArrayList<>();
+            for (JsonObject e : o.objects("files")) {
+                String sha = e.string("sha256");
+                if (!SHA256.matcher(sha).matches()) {
+                    throw e.error("sha256", "must be a SHA-256 in lowercase hex");
+                }
+                files.add(new FileEntry(e.string("path"), sha, e.longValue("size")));
+            }
+            return new BundleManifest(
+                o.string("name", ""),
+                o.string("description", ""),
+                o.string("created_at", ""),
+                o.string("created_by", ""),
+                dimension,
+                metric,
+                fields,
+                treeHash,
+                parts,
+                files
+            );
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.rimirec.core.bundle;
+
+import io.rimirec.core.bundle.BundleArchive.InvalidBundleException;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.tree.TreeFormat;
+import io.rimirec.core.vector.Metric;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BundleArchiveTest {
+
+    @TempDir
+    Path tmp;
+
+    static CircleTree tree(int dim) {
+        CircleTree.Builder b = CircleTree.builder(Metric.COSINE, dim).branching(2).leafCapacity(1);
+        float[] a = new float[dim];
+        float[] c = new float[dim];
+        a[0] = 1;
+        c[dim - 1] = 1;
+        int root = b.root(new float[dim], 2);
+        b.child(root, a, 0, 1);
+        b.child(root, c, 0, 1);
+        return b.build();
+    }
+
+    static BundleManifest manifest(CircleTree t, Map<String, String> parts) {
+        return new BundleManifest("demo", "a test model", "2026-11-23T00:00:00Z", "test", t.dimension(), t.metric(),
+            BundleManifest.Fields.DEFAULT, t.contentHash(), parts, java.util.List.of());
+    }
+
+    private Path bundleDir(CircleTree t) throws IOException {
+        Path dir = treeOnlyDir(t);
+        Files.createDirectories(dir.resolve("generator"));
+        Files.writeString(dir.resolve("generator/generator.json"), "{}");
+        return dir;
+    }
+
+    private Path treeOnlyDir(CircleTree t) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src"));
+        TreeFormat.write(t, dir.resolve("tree.rtree"));
+        return dir;
+    }
+
+    @Test
+    void packUnpackOpenRoundTripIsDeterministic() throws IOException {
+        CircleTree t = tree(4);
+        Path dir = bundleDir(t);
+        BundleManifest m = manifest(t, Map.of("tree", "tree.rtree", "generator", "generator"));
+        byte[] zip = BundleArchive.pack(dir, m);
+        assertArrayEquals(zip, BundleArchive.pack(dir, m), "same content, same bytes");
+
+        ModelBundle bundle = BundleArchive.read(zip, 1 << 20);
+        BundleManifest read = bundle.manifest();
+        assertEquals(2, read.files().size());
+        assertEquals("demo", read.name());
+        assertEquals(t.contentHash(), bundle.tree().contentHash());
+        assertEquals(java.util.Set.of("generator.json"), bundle.partFiles("generator").keySet());
+        assertEquals(BundleArchive.readManifest(zip), read);
+
+        // Extracted and read back from a directory, it is the same bundle.
+        BundleArchive.extract(bundle, tmp.resolve("out"));
+        ModelBundle again = ModelBundle.fromDirectory(tmp.resolve("out"));
+        assertEquals(read, again.manifest());
+        assertEquals(bundle.sizeInBytes(), again.sizeInBytes());
+    }
+
+    @Test
+    void corruptionAndTamperingAreCaughtWithPreciseMessages() throws IOException {
+        CircleTree t = tree(4);
+        Path dir = treeOnlyDir(t);
+        BundleManifest m = manifest(t, Map.of("tree", "tree.rtree"));
+        byte[] good = BundleArchive.pack(dir, m);
+        String manifestJson = new String(BundleArchive.readManifest(good).toJson(), StandardCharsets.UTF_8);
+        byte[] treeBytes = Files.readAllBytes(dir.resolve("tree.rtree"));
+
+        // Not a zip at all.
+        InvalidBundleException e = assertThrows(InvalidBundleException.class,
+            () -> BundleArchive.read("hello".getBytes(StandardCharsets.UTF_8), 1 << 20));
+        assertTrue(e.getMessage().contains("no manifest.json"), e.getMessage());
+
+        // A file whose content differs from the manifest's hash.
+        byte[] flipped = treeBytes.clone();
+        flipped[20] ^= 1;
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", flipped)), 1 << 20));
+        assertTrue(e.getMessage().contains("file [tree.rtree] is corrupt"), e.getMessage());
+
+        // A listed file missing, and an unlisted extra file.
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8))), 1 << 20));
+        assertTrue(e.getMessage().contains("[tree.rtree] is listed in manifest.json but missing"), e.getMessage());
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", treeBytes, "x.bin", new byte[3])), 1 << 20));
+        assertTrue(e.getMessage().contains("[x.bin] are in the bundle but not listed"), e.getMessage());
+
+        // Path traversal.
+        e = assertThrows(InvalidBundleException.class,
+            () -> BundleArchive.read(zip(Map.of("../evil", new byte[1])), 1 << 20));
+        assertTrue(e.getMessage().contains("points outside the bundle"), e.getMessage());
+
+        // Size limit.
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(good, 100));
+        assertTrue(e.getMessage().contains("more than 100 bytes"), e.getMessage());
+
+        // A manifest field of the wrong type names the field.
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", manifestJson.replace("\"dimension\" : 4", "\"dimension\" : \"four\"").getBytes(StandardCharsets.UTF_8))), 1 << 20));
+        assertTrue(e.getMessage().contains("field [dimension] must be an integer"), e.getMessage());
+    }
+
+    @Test
+    void partsThatDisagreeAreRejectedWhenOpened() throws IOException {
+        CircleTree t = tree(4);
+        Path dir = bundleDir(t);
+        CircleTree other = tree(4).equals(t) ? t : tree(3);
+        // Manifest claims dimension 3 and another tree hash.
+        BundleManifest lying = new BundleManifest("x", "", "", "", 3, Metric.COSINE, BundleManifest.Fields.DEFAULT,
+            other.contentHash(), Map.of("tree", "tree.rtree"), java.util.List.of());
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(BundleArchive.pack(dir, lying), 1 << 20));
+        assertTrue(e.getMessage().contains("tree_hash"), e.getMessage());
+
+        // A part that points at nothing.
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            BundleArchive.pack(dir, manifest(t, Map.of("tree", "tree.rtree", "user_tower", "user_tower"))), 1 << 20));
+        assertTrue(e.getMessage().contains("part [user_tower] points to [user_tower], which is not in the bundle"), e.getMessage());
+    }
+
+    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(entries).entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,174 @@
+package io.rimirec.plugin.ingest;
+
+import io.rimirec.core.tree.CirclePath;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.vector.VectorValues;
+import io.rimirec.plugin.model.LoadedModel;
+import io.rimirec.plugin.model.ModelIds;
+import io.rimirec.plugin.model.ModelProvider;
+
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.ingest.AbstractProcessor;
+import org.opensearch.ingest.ConfigurationUtils;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.Processor;
+
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code rimirec_circles}: reads an item's vector, finds its leaf circle in the model's tree and stamps
+ * <ul>
+ *   <li>{@code circles_field}: every prefix of the leaf path ({@code ["2", "2/4", "2/4/1"]}), a keyword field, so a
+ *       single {@code term} filter selects a whole subtree for the per-circle k-NN searches;</li>
+ *   <li>{@code leaf_field}: the leaf path itself ({@code "2/4/1"}).</li>
+ * </ul>
+ * Tree descent costs microseconds per document, so the processor works document by document: a bad document fails
+ * alone and the rest of a {@code _bulk} request indexes. The model comes from the node's model cache; the first
+ * document after a model change waits for it to load (asynchronously, never blocking an ingest thread).
+ * An unknown model fails each document with a 404-style error naming it: pipelines are created before models may
+ * exist, so the model cannot be checked when the pipeline is created.
+ */
+public final class CircleProcessor extends AbstractProcessor {
+
+    public static final String TYPE = "rimirec_circles";
+    public static final String DEFAULT_VECTOR_FIELD = "item_vector";
+    public static final String DEFAULT_CIRCLES_FIELD = "circles";
+    public static final String DEFAULT_LEAF_FIELD = "circle_leaf";
+
+    private final String modelId;
+    private final String vectorField;
+    private final String circlesField;
+    private final String leafField;
+    private final boolean ignoreMissing;
+    private final ModelProvider models;
+
+    CircleProcessor(
+        String tag,
+        String description,
+        String modelId,
+        String vectorField,
+        String circlesField,
+        String leafField,
+        boolean ignoreMissing,
+        ModelProvider models
+    ) {
+        super(tag, description);
+        this.modelId = modelId;
+        this.vectorField = vectorField;
+        this.circlesField = circlesField;
+        this.leafField = leafField;
+        this.ignoreMissing = ignoreMissing;
+        this.models = models;
+    }
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        Object raw;
+        try {
+            raw = vectorValue(document);
+        } catch (RuntimeException e) {
+            handler.accept(null, e);
+            return;
+        }
+        if (raw == null) {
+            handler.accept(document, null); // ignore_missing
+            return;
+        }
+        models.getModel(modelId, ActionListener.wrap(model -> {
+            try {
+                stamp(document, raw, model);
+            } catch (RuntimeException e) {
+                handler.accept(null, e);
+                return;
+            }
+            handler.accept(document, null);
+        }, e -> handler.accept(null, e)));
+    }
+
+    /** The pipeline always calls the asynchronous {@link #execute(IngestDocument, BiConsumer)}. */
+    @Override
+    public IngestDocument execute(IngestDocument document) {
+        throw new UnsupportedOperationException(TYPE + " runs asynchronously");
+    }
+
+    /** The vector field's value; null when missing and ignore_missing is set. */
+    private Object vectorValue(IngestDocument document) {
+        Object raw = document.hasField(vectorField, true) ? document.getFieldValue(vectorField, Object.class, true) : null;
+        if (raw == null && !ignoreMissing) {
+            throw new IllegalArgumentException(
+                "[" + TYPE + "] field [" + vectorField + "] is missing or null: expected the item's vector (an array of numbers); "
+                    + "set ignore_missing to index such documents without circles"
+            );
+        }
+        return raw;
+    }
+
+    private void stamp(IngestDocument document, Object raw, LoadedModel model) {
+        CircleTree tree = model.tree();
+        float[] vector;
+        try {
+            vector = VectorValues.parse(raw, vectorField, tree.dimension());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + TYPE + "] model [" + modelId + "]: " + e.getMessage(), e);
+        }
+        CirclePath leaf = tree.assign(vector);
+        document.setFieldValue(circlesField, leaf.prefixStrings());
+        document.setFieldValue(leafField, leaf.toString());
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public String vectorField() {
+        return vectorField;
+    }
+
+    public String circlesField() {
+        return circlesField;
+    }
+
+    public String leafField() {
+        return leafField;
+    }
+
+    public boolean ignoreMissing() {
+        return ignoreMissing;
+    }
+
+    /** Parses the processor's configuration (the model itself is resolved per document, see the class comment). */
+    public static final class Factory implements Processor.Factory {
+        private final ModelProvider models;
+
+        public Factory(ModelProvider models) {
+            this.models = models;
+        }
+
+        @Override
+        public CircleProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
+            String modelId = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model");
+            try {
+                ModelIds.validate(modelId);
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model", e.getMessage());
+            }
+            String vectorField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "vector_field", DEFAULT_VECTOR_FIELD);
+            String circlesField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "circles_field", DEFAULT_CIRCLES_FIELD);
+            String leafField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "leaf_field", DEFAULT_LEAF_FIELD);
+            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            if (circlesField.equals(leafField)) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "leaf_field", "must differ from circles_field [" + circlesField + "]");
+            }
+            if (vectorField.equals(circlesField) || vectorField.equals(leafField)) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "vector_field", "must differ from the fields the processor writes");
+            }
+            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, ignoreMissing, models);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.rimirec.plugin.ingest;
+
+import io.rimirec.plugin.TestTrees;
+import io.rimirec.plugin.model.TestModels;
+import io.rimirec.plugin.model.UnknownModelException;
+
+import org.opensearch.OpenSearchParseException;
+import org.opensearch.ingest.IngestDocument;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+class CircleProcessorTests {
+
+    @TempDir
+    Path workDir;
+    private CircleProcessor.Factory factory;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        factory = new CircleProcessor.Factory(TestModels.provider(Map.of("m1", TestModels.loaded("m1", TestTrees.twoLevel(), workDir))));
+    }
+
+    /** Runs the processor the way a pipeline does (asynchronously) and returns the document or throws its error. */
+    private static IngestDocument run(CircleProcessor p, IngestDocument d) throws Exception {
+        Object[] out = new Object[2];
+        p.execute(d, (doc, e) -> {
+            out[0] = doc;
+            out[1] = e;
+        });
+        if (out[1] != null) {
+            throw (Exception) out[1];
+        }
+        return (IngestDocument) out[0];
+    }
+
+    private CircleProcessor processor(Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.putIfAbsent("model", "m1");
+        return factory.create(Map.of(), "tag", null, config);
+    }
+
+    private static IngestDocument doc(Map<String, Object> source) {
+        return new IngestDocument("items", "1", null, null, null, new HashMap<>(source));
+    }
+
+    @Test
+    void testStampsEveryPrefixAndTheLeaf() throws Exception {
+        CircleProcessor p = processor(Map.of());
+        IngestDocument d = run(p, doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertEquals(List.of("0", "0/1"), d.getFieldValue("circles", List.class));
+        assertEquals("0/1", d.getFieldValue("circle_leaf", String.class));
+
+        d = run(p, doc(Map.of("item_vector", List.of(0.1, 0.9))));
+        assertEquals(List.of("1"), d.getFieldValue("circles", List.class));
+        assertEquals("1", d.getFieldValue("circle_leaf", String.class));
+    }
+
+    @Test
+    void testCustomFieldNamesAndNestedVectorField() throws Exception {
+        CircleProcessor p = processor(Map.of("vector_field", "emb.v", "circles_field", "c", "leaf_field", "meta.leaf"));
+        IngestDocument d = run(p, doc(Map.of("emb", new HashMap<>(Map.of("v", List.of(0.9f, 0.3f))))));
+        assertEquals(List.of("0", "0/0"), d.getFieldValue("c", List.class));
+        assertEquals("0/0", d.getFieldValue("meta.leaf", String.class));
+    }
+
+    @Test
+    void testMissingVectorFailsWithFieldNameUnlessIgnored() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(processor(Map.of()), doc(Map.of("title", "x"))));
+        assertContains(e.getMessage(), "field [item_vector] is missing");
+
+        IngestDocument d = run(processor(Map.of("ignore_missing", true)), doc(Map.of("title", "x")));
+        assertFalse(d.hasField("circles"));
+        assertFalse(d.hasField("circle_leaf"));
+    }
+
+    @Test
+    void testWrongDimensionNamesFieldModelAndDimensions() throws Exception {
+        IllegalArgumentException e = assertThrows(
+            IllegalArgumentException.class,
+            () -> run(processor(Map.of()), doc(Map.of("item_vector", List.of(1, 2, 3))))
+        );
+        assertContains(e.getMessage(), "model [m1]");
+        assertContains(e.getMessage(), "field [item_vector] has 3 values but 2 are expected");
+    }
+
+    @Test
+    void testNonNumericValueNamesPosition() throws Exception {
+        IllegalArgumentException e = assertThrows(
+            IllegalArgumentException.class,
+            () -> run(processor(Map.of()), doc(Map.of("item_vector", List.of(1.0, "abc"))))
+        );
+        assertContains(e.getMessage(), "value at position 1 is the string \"abc\": expected a number");
+
+        e = assertThrows(IllegalArgumentException.class, () -> run(processor(Map.of()), doc(Map.of("item_vector", "1,2"))));
+        assertContains(e.getMessage(), "must be an array of numbers of dimension 2");
+    }
+
+    @Test
+    void testUnknownModelFailsEachDocumentWithA404() throws Exception {
+        UnknownModelException e = assertThrows(UnknownModelException.class,
+            () -> run(processor(Map.of("model", "nope")), doc(Map.of("item_vector", List.of(1, 0)))));
+        assertContains(e.getMessage(), "unknown model [nope]");
+        assertEquals(404, e.status().getStatus());
+    }
+
+    @Test
+    void testInvalidModelIdAndConflictingFields() throws Exception {
+        OpenSearchParseException e = assertThrows(OpenSearchParseException.class, () -> processor(Map.of("model", "../etc")));
+        assertContains(e.getMessage(), "invalid model id");
+
+        e = assertThrows(OpenSearchParseException.class, () -> processor(Map.of("circles_field", "x", "leaf_field", "x")));
+        assertContains(e.getMessage(), "must differ from circles_field");
+
+        e = assertThrows(OpenSearchParseException.class, () -> processor(Map.of("vector_field", "circles")));
+        assertContains(e.getMessage(), "must differ");
+    }
+
+    @Test
+    void testMissingModelPropertyIsAConfigurationError() throws Exception {
+        Map<String, Object> config = new HashMap<>();
+        OpenSearchParseException e = assertThrows(OpenSearchParseException.class, () -> factory.create(Map.of(), "t", null, config));
+        assertContains(e.getMessage(), "[model] required property is missing");
+    }
+
+    static void assertContains(String message, String expected) {
+        assertTrue(message != null && message.contains(expected), () -> "expected [" + expected + "] in: " + message);
+    }
+}
