@@ -13,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * EASE (Steck 2019): the item-item weight matrix {@code B = I - P diag(1/diag(P))}, {@code P = (G + lambda I)^-1},
@@ -26,30 +23,10 @@ import java.util.concurrent.FutureTask;
 public final class Ease implements Method {
 
     private final boolean recency;
-    private final Map<WeightsKey, FutureTask<float[][]>> weights;
 
-    /** Identity of the training data (tasks are built once per run) plus lambda. */
-    private record WeightsKey(TrainingData data, double lambda) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof WeightsKey k && k.data == data && k.lambda == lambda;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * System.identityHashCode(data) + Double.hashCode(lambda);
-        }
-    }
-
-    /**
-     * @param recency tune a recency half-life for the history vector ({@code ease-rw}) instead of none ({@code ease})
-     * @param shared  the other EASE method of the same run, whose inversions this one reuses; or null
-     */
-    public Ease(boolean recency, Ease shared) {
+    /** @param recency tune a recency half-life for the history vector ({@code ease-rw}) instead of none ({@code ease}) */
+    public Ease(boolean recency) {
         this.recency = recency;
-        // B per (training data, lambda): the half-life only changes scoring, so grid points (and the ease and
-        // ease-rw methods of one run) that share a lambda share one inversion.
-        this.weights = shared == null ? new ConcurrentHashMap<>() : shared.weights;
     }
 
     @Override
@@ -78,56 +55,36 @@ public final class Ease implements Method {
 
     @Override
     public Recommender create(Settings settings) {
-        return new Model(settings.getDouble("lambda"), settings.getDouble("halfLife"), this::weights);
-    }
-
-    private float[][] weights(TrainingData data, double lambda, FitContext ctx) {
-        FutureTask<float[][]> task = new FutureTask<>(() -> Model.solve(data, lambda, ctx));
-        FutureTask<float[][]> prior = weights.putIfAbsent(new WeightsKey(data, lambda), task);
-        if (prior == null) {
-            task.run();
-        } else {
-            task = prior;
-        }
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
-    }
-
-    interface WeightSource {
-        float[][] weights(TrainingData data, double lambda, FitContext ctx);
+        return new Model(settings.getDouble("lambda"), settings.getDouble("halfLife"));
     }
 
     static final class Model extends ScoringRecommender {
         private final double lambda;
         private final double halfLife;
-        private final WeightSource source;
         private float[][] b;
 
-        Model(double lambda, double halfLife, WeightSource source) {
+        Model(double lambda, double halfLife) {
             if (!(lambda > 0) || halfLife < 0) {
                 throw new IllegalArgumentException("lambda must be > 0 and halfLife >= 0, got " + lambda + ", " + halfLife);
             }
             this.lambda = lambda;
             this.halfLife = halfLife;
-            this.source = source;
         }
 
         @Override
         public void fit(TrainingData data, FitContext ctx) {
-            b = source.weights(data, lambda, ctx);
+            // The half-life only changes scoring: grid points (and the ease and ease-rw methods of one run)
+            // with the same lambda share one inversion.
+            b = data.derived("ease-weights:" + lambda, () -> solve(data, lambda, ctx));
         }
 
         static float[][] solve(TrainingData data, double lambda, FitContext ctx) {
             long t0 = System.nanoTime();
-            double[][] g = ItemGram.of(data, ctx.threads());
-            int n = g.length;
+            double[][] gram = ItemGram.of(data, ctx.threads());
+            int n = gram.length;
+            double[][] g = new double[n][];
             for (int i = 0; i < n; i++) {
+                g[i] = gram[i].clone();
                 g[i][i] += lambda;
             }
             double[][] p = SpdInverse.invert(g, ctx.threads());

@@ -8,13 +8,17 @@ import java.util.Arrays;
 /**
  * The item-item co-occurrence matrix {@code G = X^T X} of the binary user-item matrix X (an item a user has
  * several times counts once): {@code G[i][j]} = number of training users with both i and j, {@code G[i][i]}
- * = item i's user count. Shared by ItemKNN and EASE.
+ * = item i's user count. Shared by ItemKNN and EASE, and computed once per training data (read-only).
  */
 final class ItemGram {
 
     private ItemGram() {}
 
     static double[][] of(TrainingData data, int threads) {
+        return data.derived("item-gram", () -> compute(data, threads));
+    }
+
+    private static double[][] compute(TrainingData data, int threads) {
         int n = data.numItems();
         int[][] users = data.sequences().stream().map(s -> Arrays.stream(s).distinct().sorted().toArray()).toArray(int[][]::new);
         double[][] g = new double[n][];

@@ -43,7 +43,7 @@ class BaselinesTest {
     void itemItemModelsFindTheGenreAndPopularityCannot() {
         double pop = recall20(new Popularity().create(Settings.of()));
         double knn = recall20(new ItemKnn().create(Settings.of("neighbours", 30, "shrink", 0.0)));
-        double ease = recall20(new Ease(false, null).create(Settings.of("lambda", 10.0, "halfLife", 0.0)));
+        double ease = recall20(new Ease(false).create(Settings.of("lambda", 10.0, "halfLife", 0.0)));
         // 20 candidates from the 30 - 14 = 16 unseen items of the user's genre hold all 10 targets: recall 1.
         assertEquals(1.0, knn, 1e-9, "itemknn");
         assertEquals(1.0, ease, 1e-9, "ease");
@@ -82,7 +82,7 @@ class BaselinesTest {
                 expected[j] += i == j ? 0 : (float) (-p[i][j] / p[j][j]);
             }
         }
-        Ease.Model m = (Ease.Model) new Ease(false, null).create(Settings.of("lambda", lambda, "halfLife", 0.0));
+        Ease.Model m = (Ease.Model) new Ease(false).create(Settings.of("lambda", lambda, "halfLife", 0.0));
         m.fit(new TrainingData(4, seqs), CTX);
         float[][] scores = new float[1][4];
         m.score(List.of(Query.of(history)), scores);
