@@ -3,6 +3,10 @@ package io.rimirec.tools.eval;
 import io.rimirec.tools.eval.baseline.Ease;
 import io.rimirec.tools.eval.baseline.ItemKnn;
 import io.rimirec.tools.eval.baseline.Popularity;
+import io.rimirec.tools.eval.neural.ComiRecSa;
+import io.rimirec.tools.eval.neural.Mind;
+import io.rimirec.tools.eval.neural.SasRec;
+import io.rimirec.tools.eval.neural.TwoTower;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +24,12 @@ public final class Methods {
         Map<String, Method> m = new LinkedHashMap<>();
         add(m, new Popularity());
         add(m, new ItemKnn());
-        Ease ease = new Ease(false, null);
-        add(m, ease);
-        add(m, new Ease(true, ease));
+        add(m, new Ease(false));
+        add(m, new Ease(true));
+        add(m, new TwoTower());
+        add(m, new SasRec());
+        add(m, new Mind());
+        add(m, new ComiRecSa());
         return m;
     }
 
