@@ -1,7 +1,19 @@
 package io.rimirec.tools;
 
+import io.rimirec.tools.cli.BenchCommand;
+import io.rimirec.tools.cli.ClusterCommand;
+import io.rimirec.tools.cli.DataCommand;
+import io.rimirec.tools.cli.DemoCommand;
+import io.rimirec.tools.cli.EvalCommand;
+import io.rimirec.tools.cli.ModelCommand;
+import io.rimirec.tools.cli.Terminal;
+import io.rimirec.tools.cli.TreeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 
 /** The {@code rimirec} command line. Each sub-command lives in its own class. */
 @Command(
@@ -11,7 +23,13 @@ import picocli.CommandLine.Command;
     description = "Build circle trees, train and export models, run a local cluster, evaluate and benchmark.",
     subcommands = {
         CommandLine.HelpCommand.class,
-        io.rimirec.tools.cli.EvalCommand.class,
+        DemoCommand.class,
+        TreeCommand.class,
+        DataCommand.class,
+        ModelCommand.class,
+        ClusterCommand.class,
+        BenchCommand.class,
+        EvalCommand.class,
     }
 )
 public final class RimirecCli implements Runnable {
@@ -25,7 +43,22 @@ public final class RimirecCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new RimirecCli());
+        CommandLine cl = new CommandLine(new RimirecCli());
+        cl.setErr(Terminal.STDERR); // lets progress bars know they may redraw in place
+        cl.setExecutionExceptionHandler(RimirecCli::handleFailure);
+        return cl;
+    }
+
+    /** Expected failures (bad files, bad values) print one line and exit 1; anything else keeps its stack trace. */
+    static int handleFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
+            String message = cause instanceof NoSuchFileException nsf ? "no such file: " + nsf.getFile() : cause.getMessage();
+            cmd.getErr().println("rimirec " + cmd.getCommandName() + ": error: " + message);
+            cmd.getErr().flush();
+            return 1;
+        }
+        throw e;
     }
 
     @Override

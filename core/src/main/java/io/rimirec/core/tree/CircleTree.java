@@ -182,7 +182,7 @@ public final class CircleTree {
         return bias[node];
     }
 
-    /** A copy of the node's centroid (the root's is the mean of all items). */
+    /** A copy of the node's centroid (the root's is the mean of all items, normalised for cosine; descent never uses it). */
     public float[] centroid(int node) {
         float[] out = new float[dimension];
         System.arraycopy(centroids, node * dimension, out, 0, dimension);

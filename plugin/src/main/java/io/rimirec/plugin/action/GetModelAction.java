@@ -1,5 +1,6 @@
 package io.rimirec.plugin.action;
 
+import io.rimirec.plugin.model.ModelIds;
 import io.rimirec.plugin.model.StoredModel;
 
 import org.opensearch.action.ActionRequest;
@@ -48,7 +49,17 @@ public final class GetModelAction extends ActionType<GetModelAction.Response> {
 
         @Override
         public ActionRequestValidationException validate() {
-            return null;
+            if (modelId == null) {
+                return null;
+            }
+            try {
+                ModelIds.validate(modelId);
+                return null;
+            } catch (IllegalArgumentException ex) {
+                ActionRequestValidationException e = new ActionRequestValidationException();
+                e.addValidationError(ex.getMessage());
+                return e;
+            }
         }
     }
 

@@ -80,10 +80,13 @@ public final class RestModelsAction extends BaseRestHandler {
                 String field = parser.currentName();
                 parser.nextToken();
                 if ("bundle".equals(field)) {
+                    if (!parser.currentToken().isValue()) {
+                        throw new IllegalArgumentException("[bundle] must be a string: the bundle zip encoded as base64");
+                    }
                     try {
                         bundle = parser.binaryValue();
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("[bundle] must be the bundle zip encoded as base64: " + e.getMessage());
+                    } catch (IOException | IllegalArgumentException e) {
+                        throw new IllegalArgumentException("[bundle] must be the bundle zip encoded as base64 (standard alphabet, no line breaks)");
                     }
                 } else {
                     throw new IllegalArgumentException("unknown field [" + field + "] in the request body: expected only [bundle]");

@@ -1,0 +1,42 @@
+package io.rimirec.tools.cli;
+
+import io.rimirec.tools.opensearch.JsonHttp;
+import io.rimirec.tools.opensearch.ModelStoreClient;
+import org.opensearch.client.RestClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code rimirec model upload --id ml1m bundle.zip}. */
+@Command(name = "upload", mixinStandardHelpOptions = true, description = "Upload (create or replace) a bundle as model <id>.")
+public final class ModelUploadCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--id", required = true, description = "The model id queries and pipelines will use.")
+    String id;
+
+    @Parameters(index = "0", paramLabel = "<bundle.zip>", description = "A bundle made by 'rimirec model pack'.")
+    Path bundle;
+
+    @Override
+    public Integer call() throws Exception {
+        CliSupport.existingFile(spec, "bundle", bundle);
+        try (RestClient client = cluster.client()) {
+            var answer = new ModelStoreClient(new JsonHttp(client)).upload(id, Files.readAllBytes(bundle));
+            spec.commandLine().getOut().println(ClusterOptions.pretty(answer));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,360 @@
+package io.rimirec.tools.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Everything one JVM keeps under one base dir: {@code <base>/rimirec-local-<pid>-<rand>/} with an {@code owner}
+ * file, {@code templates/} (a distribution unpacked once with the plugins installed, reused by every cluster of
+ * this JVM) and {@code clusters/<name>/nodes/<node>}. The whole folder goes when the JVM exits; if the JVM is
+ * killed, the node watchdogs remove what they can and the next session sweeps what is left.
+ */
+final class Session {
+
+    static final String PREFIX = "rimirec-local-";
+    private static final String OWNER_FILE = "owner";
+    private static final String WATCHDOG = "node-watchdog.sh";
+    /** A folder without an owner file is left alone this long: its owner may be writing it right now. */
+    private static final Duration UNOWNED_GRACE = Duration.ofHours(1);
+
+    private static final Map<Path, Session> SESSIONS = new HashMap<>();
+
+    private final Path dir;
+    private final Map<String, Path> templates = new HashMap<>();
+    private final AtomicInteger clusterCounter = new AtomicInteger();
+
+    private Session(Path dir) {
+        this.dir = dir;
+    }
+
+    /** This JVM's session under {@code baseDir}, created (and stale sessions swept) on first use. */
+    static synchronized Session under(Path baseDir, Consumer<String> log) throws IOException {
+        Path base = baseDir.toAbsolutePath().normalize();
+        Session s = SESSIONS.get(base);
+        if (s != null && Files.isDirectory(s.dir)) {
+            return s;
+        }
+        Files.createDirectories(base);
+        sweepStale(base, log);
+        ProcessHandle me = ProcessHandle.current();
+        Path dir = base.resolve(PREFIX + me.pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
+        Files.createDirectory(dir);
+        // The node user must be able to walk into it; the node homes below are what it owns.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dir.resolve(OWNER_FILE), me.pid() + " " + startMillis(me) + "\n");
+        try (InputStream in = Session.class.getResourceAsStream(WATCHDOG)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + WATCHDOG + " is missing from the jar");
+            }
+            Files.copy(in, dir.resolve(WATCHDOG));
+        }
+        Files.createDirectory(dir.resolve("templates"));
+        Files.createDirectory(dir.resolve("clusters"));
+        s = new Session(dir);
+        SESSIONS.put(base, s);
+        LocalCluster.registerShutdownHook();
+        return s;
+    }
+
+    /** Deletes every session folder of this JVM (the shutdown hook calls it once all clusters are closed). */
+    static synchronized void deleteAll() {
+        for (Session s : SESSIONS.values()) {
+            try {
+                deleteRecursively(s.dir);
+            } catch (IOException | UncheckedIOException e) {
+                System.err.println("[local-cluster] could not delete " + s.dir + ": " + e);
+            }
+        }
+        SESSIONS.clear();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path watchdog() {
+        return dir.resolve(WATCHDOG);
+    }
+
+    /** A fresh, empty folder for one cluster. */
+    Path newClusterDir(String clusterName) throws IOException {
+        Path d = dir.resolve("clusters").resolve(clusterName + "-" + clusterCounter.incrementAndGet());
+        Files.createDirectories(d.resolve("nodes"));
+        return d;
+    }
+
+    /**
+     * An OpenSearch home with the given plugins installed (in order), made once per JVM for each combination of
+     * zips and reused: unpacking 160 MB and installing plugins costs several seconds per cluster otherwise.
+     */
+    synchronized Path template(Path distribution, List<Path> plugins, Path javaHome, Consumer<String> log)
+        throws IOException {
+        String key = fingerprint(distribution, plugins);
+        Path home = templates.get(key);
+        if (home != null && Files.isDirectory(home)) {
+            return home;
+        }
+        long started = System.nanoTime();
+        Path root = dir.resolve("templates").resolve(key);
+        Files.createDirectories(root);
+        home = unpack(distribution, root);
+        makeReadableByOthers(home);
+        if (!plugins.isEmpty()) {
+            installPlugins(home, plugins, javaHome);
+        }
+        log.accept("prepared OpenSearch template " + home.getFileName() + " with "
+            + plugins.stream().map(p -> p.getFileName().toString()).toList() + " in "
+            + seconds(System.nanoTime() - started));
+        templates.put(key, home);
+        return home;
+    }
+
+    private static Path unpack(Path zip, Path into) throws IOException {
+        // zipfs with POSIX attributes keeps bin/ executable; java.util.zip would drop the modes.
+        try (FileSystem zfs = FileSystems.newFileSystem(zip, Map.of("enablePosixFileAttributes", "true"))) {
+            Path zroot = zfs.getPath("/");
+            List<Path> top = new ArrayList<>();
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(zroot)) {
+                s.forEach(top::add);
+            }
+            if (top.size() != 1 || !Files.isDirectory(top.get(0))) {
+                throw new IOException(zip + " is not an OpenSearch distribution: expected one top-level folder, found "
+                    + top);
+            }
+            Files.walkFileTree(zroot, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    Files.createDirectories(into.resolve(zroot.relativize(d).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    Path target = into.resolve(zroot.relativize(f).toString());
+                    Files.copy(f, target);
+                    Set<PosixFilePermission> perms;
+                    try {
+                        perms = EnumSet.copyOf(Files.getPosixFilePermissions(f));
+                    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                        perms = EnumSet.noneOf(PosixFilePermission.class);
+                    }
+                    perms.add(PosixFilePermission.OWNER_READ);
+                    perms.add(PosixFilePermission.OWNER_WRITE);
+                    if (zroot.relativize(f).toString().matches("[^/]+/bin/[^/]+")) {
+                        perms.add(PosixFilePermission.OWNER_EXECUTE); // in case the zip recorded no modes
+                    }
+                    Files.setPosixFilePermissions(target, perms);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            return into.resolve(top.get(0).getFileName().toString().replace("/", ""));
+        }
+    }
+
+    /** The node user reads the shared, root-owned parts of a node home (lib/, modules/, plugins/ ...). */
+    private static void makeReadableByOthers(Path home) throws IOException {
+        Files.walkFileTree(home, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                add(d, true);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                add(f, false);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void add(Path p, boolean dir) throws IOException {
+                Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                perms.add(PosixFilePermission.GROUP_READ);
+                perms.add(PosixFilePermission.OTHERS_READ);
+                if (dir || perms.contains(PosixFilePermission.OWNER_EXECUTE)) {
+                    perms.add(PosixFilePermission.GROUP_EXECUTE);
+                    perms.add(PosixFilePermission.OTHERS_EXECUTE);
+                }
+                Files.setPosixFilePermissions(p, perms);
+            }
+        });
+    }
+
+    private static void installPlugins(Path home, List<Path> plugins, Path javaHome) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/opensearch-plugin").toString(), "install", "--batch"));
+        for (Path p : plugins) {
+            cmd.add(p.toAbsolutePath().toUri().toString());
+        }
+        Path out = home.getParent().resolve("plugin-install.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+            .redirectOutput(out.toFile());
+        LocalCluster.cleanEnvironment(pb.environment(), javaHome);
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("installing plugins timed out after 5 minutes: " + String.join(" ", cmd));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted while installing plugins", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("installing plugins failed (exit code " + p.exitValue() + "): " + String.join(" ", cmd)
+                + "\n" + Files.readString(out, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Removes session folders under {@code base} whose owning JVM is gone. */
+    static void sweepStale(Path base, Consumer<String> log) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, PREFIX + "*")) {
+            for (Path d : dirs) {
+                if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS) && isStale(d)) {
+                    log.accept("removing " + d + " left behind by a JVM that is gone");
+                    try {
+                        deleteRecursively(d);
+                    } catch (IOException | UncheckedIOException e) {
+                        log.accept("could not remove " + d + ": " + e);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.accept("could not look for stale local clusters in " + base + ": " + e);
+        }
+    }
+
+    private static boolean isStale(Path d) throws IOException {
+        Path owner = d.resolve(OWNER_FILE);
+        if (!Files.isRegularFile(owner)) {
+            FileTime modified = Files.getLastModifiedTime(d);
+            return modified.toInstant().isBefore(Instant.now().minus(UNOWNED_GRACE));
+        }
+        String[] parts = Files.readString(owner).trim().split("\\s+");
+        try {
+            long pid = Long.parseLong(parts[0]);
+            long start = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
+            // Compare start times too: the pid may belong to an unrelated process by now.
+            return ProcessHandle.of(pid).map(h -> start >= 0 && startMillis(h) != start).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(f);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // removed meanwhile (e.g. by a watchdog)
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Copies an OpenSearch home for one node. The big read-only parts are hard links (fast, no disk); config/ is a
+     * real copy, because each node gets its own opensearch.yml and keystore and the node user must own it.
+     */
+    static void copyHome(Path template, Path target) throws IOException {
+        Files.walkFileTree(template, new SimpleFileVisitor<>() {
+            boolean linksWork = true;
+
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(target.resolve(template.relativize(d).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                String rel = template.relativize(f).toString();
+                Path to = target.resolve(rel);
+                boolean link = linksWork && !rel.startsWith("config/") && !rel.startsWith("logs/");
+                if (link) {
+                    try {
+                        Files.createLink(to, f);
+                        return FileVisitResult.CONTINUE;
+                    } catch (IOException | UnsupportedOperationException e) {
+                        linksWork = false; // another file system, or no hard links here: copy from now on
+                    }
+                }
+                Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static String fingerprint(Path distribution, List<Path> plugins) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            List<Path> all = new ArrayList<>();
+            all.add(distribution);
+            all.addAll(plugins);
+            for (Path p : all) {
+                Path real = p.toRealPath();
+                md.update((real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+}

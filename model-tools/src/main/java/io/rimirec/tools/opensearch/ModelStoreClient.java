@@ -1,0 +1,37 @@
+package io.rimirec.tools.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.Base64;
+
+/** The rimirec model store REST API ({@code /_plugins/rimirec/models}) from the tools' side. */
+public final class ModelStoreClient {
+
+    public static final String BASE = "/_plugins/rimirec/models";
+    private final JsonHttp http;
+
+    public ModelStoreClient(JsonHttp http) {
+        this.http = http;
+    }
+
+    /** Uploads (creates or replaces) a bundle zip; returns the store's answer ({@code result}, {@code model}). */
+    public JsonNode upload(String modelId, byte[] bundleZip) throws IOException {
+        ObjectNode body = JsonHttp.MAPPER.createObjectNode();
+        body.put("bundle", Base64.getEncoder().encodeToString(bundleZip));
+        return http.put(BASE + "/" + modelId, body);
+    }
+
+    public JsonNode get(String modelId) throws IOException {
+        return http.get(BASE + "/" + modelId);
+    }
+
+    public JsonNode list() throws IOException {
+        return http.get(BASE);
+    }
+
+    public JsonNode delete(String modelId) throws IOException {
+        return http.delete(BASE + "/" + modelId);
+    }
+}
