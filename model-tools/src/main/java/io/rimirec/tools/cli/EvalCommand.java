@@ -8,6 +8,7 @@ import io.rimirec.tools.eval.Experiment.MethodResult;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.MetricSpec;
 import io.rimirec.tools.eval.Methods;
+import io.rimirec.tools.eval.Overridden;
 import io.rimirec.tools.eval.Protocol;
 import io.rimirec.tools.eval.Splits;
 import io.rimirec.tools.eval.report.Report;
@@ -50,8 +51,14 @@ public final class EvalCommand implements Callable<Integer> {
     String protocol;
 
     @Option(names = "--methods", defaultValue = "all",
-        description = "Comma-separated methods, or all. Known: pop, itemknn, ease, ease-rw. Default: ${DEFAULT-VALUE}.")
+        description = "Comma-separated methods, or all. Known: pop, itemknn, ease, ease-rw, twotower, sasrec, mind, "
+            + "comirec. Default: ${DEFAULT-VALUE}.")
     String methods;
+
+    @Option(names = "--set", paramLabel = "METHOD.NAME=V[,V...]",
+        description = "Replace a setting in every point of a method's grid (repeatable), e.g. --set sasrec.epochs=10 "
+            + "or --set ease.lambda=300,1000 (several values: tuned over them).")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for splits and training. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -74,12 +81,29 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--k-core", defaultValue = "0", description = "Iterative k-core filter on users and items (0 = off).")
     int kCore;
 
+    private List<Method> overridden(List<Method> parsed) {
+        Map<String, Map<String, List<Object>>> byMethod = new LinkedHashMap<>();
+        for (String spec : sets) {
+            var e = Overridden.parse(spec);
+            byMethod.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).put(e.getValue().getKey(), e.getValue().getValue());
+        }
+        List<Method> out = new ArrayList<>();
+        for (Method m : parsed) {
+            Map<String, List<Object>> o = byMethod.remove(m.name());
+            out.add(o == null ? m : new Overridden(m, o));
+        }
+        if (!byMethod.isEmpty()) {
+            throw new IllegalArgumentException("--set names methods that are not run: " + byMethod.keySet());
+        }
+        return out;
+    }
+
     @Override
     public Integer call() {
         PrintStream log = System.err;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Protocol proto = Protocol.named(protocol);
-        List<Method> chosen = Methods.parse(methods);
+        List<Method> chosen = overridden(Methods.parse(methods));
         Preprocessing prep = new Preprocessing(minRating == null ? Double.NaN : minRating, kCore);
         long t0 = System.nanoTime();
         SequenceDataset ds = MovieLens.load(data, prep);
