@@ -47,8 +47,9 @@ public final class Ease implements Method {
             axes.put("lambda", List.of(100.0, 1000.0));
             axes.put("halfLife", recency ? List.of(20.0) : List.of(0.0));
         } else {
-            axes.put("lambda", List.of(100.0, 300.0, 1000.0, 3000.0));
-            axes.put("halfLife", recency ? List.of(5.0, 10.0, 20.0, 40.0, 80.0) : List.of(0.0));
+            // Brackets the ML-1M optimum on both sides (short half-lives win on protocol A).
+            axes.put("lambda", recency ? List.of(300.0, 1000.0, 3000.0, 10000.0) : List.of(100.0, 300.0, 1000.0, 3000.0, 10000.0));
+            axes.put("halfLife", recency ? List.of(1.0, 2.0, 3.0, 5.0, 10.0, 20.0) : List.of(0.0));
         }
         return Settings.grid(Settings.of(), axes);
     }
