@@ -66,7 +66,8 @@ public final class MovieLens {
         }
         String name = Files.isDirectory(path) ? path.toAbsolutePath().normalize().getFileName().toString()
             : stripExtension(file.getFileName().toString());
-        return number(name, source + " (" + prep.describe() + ")", byUser);
+        String order = ratings ? "ties=timestamp then file line" : "order=as in the file";
+        return number(name, source + " (" + prep.describe() + ", " + order + ")", byUser);
     }
 
     /** The file {@link #load} reads for a path. */

@@ -32,7 +32,7 @@ public record Preprocessing(double minRating, int kCore) {
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "min_rating=%s, k_core=%d, ties=timestamp then file line",
+        return String.format(Locale.ROOT, "min_rating=%s, k_core=%d",
             filtersRatings() ? minRating : "off", kCore);
     }
 }
