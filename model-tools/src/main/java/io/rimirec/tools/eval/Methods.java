@@ -7,6 +7,7 @@ import io.rimirec.tools.eval.neural.ComiRecSa;
 import io.rimirec.tools.eval.neural.Mind;
 import io.rimirec.tools.eval.neural.SasRec;
 import io.rimirec.tools.eval.neural.TwoTower;
+import io.rimirec.tools.eval.rimirec.RimirecMethod;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,9 @@ public final class Methods {
         add(m, new SasRec());
         add(m, new Mind());
         add(m, new ComiRecSa());
+        for (int beams : new int[] {1, 2, 4, 6}) {
+            add(m, new RimirecMethod(beams));
+        }
         return m;
     }
 

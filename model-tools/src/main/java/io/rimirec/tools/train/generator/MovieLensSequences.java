@@ -120,7 +120,7 @@ public final class MovieLensSequences {
         return new MovieLensSequences(data, train, test, dropped, droppedInteractions);
     }
 
-    static float[][] ppmiEmbedding(List<int[]> seqs, int[] users, int n, int dim, long seed) {
+    public static float[][] ppmiEmbedding(List<int[]> seqs, int[] users, int n, int dim, long seed) {
         float[] co = new float[n * n];
         double[] marg = new double[n];
         double total = 0;

@@ -1,0 +1,114 @@
+package io.rimirec.tools.eval.rimirec;
+
+import io.rimirec.core.merge.QuotaMerge;
+import io.rimirec.core.recall.HistoryItem;
+import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.tools.eval.FitContext;
+import io.rimirec.tools.eval.Method;
+import io.rimirec.tools.eval.Query;
+import io.rimirec.tools.eval.Recommender;
+import io.rimirec.tools.eval.Settings;
+import io.rimirec.tools.eval.TopK;
+import io.rimirec.tools.eval.TrainingData;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * rimirec offline, one row per beam width B: the interest generator's B circles for the history, one user vector per
+ * circle (mean of the history inside it), an exact search inside each circle, the quota merge. Every B shares one
+ * fitted {@link RimirecModel} per task. It is the {@code rimirec} query's code path ({@link RecallPlanner},
+ * {@link QuotaMerge}) with the k-NN search done exactly in memory, so the online query should reproduce these rows.
+ *
+ * <p>A history with no item that has a vector (only items unseen in training) gets no recommendations.
+ */
+public final class RimirecMethod implements Method {
+
+    private final int beams;
+
+    public RimirecMethod(int beams) {
+        this.beams = beams;
+    }
+
+    @Override
+    public String name() {
+        return "rimirec-b" + beams;
+    }
+
+    @Override
+    public String describe() {
+        return "rimirec, B=" + beams + ": generated circles, per-circle mean user vectors, exact search inside each circle, quota merge";
+    }
+
+    @Override
+    public List<Settings> grid(boolean quick) {
+        if (quick) {
+            return List.of(Settings.of("dim", 16, "k", 4, "c", 250, "maxHistory", 30, "recent", 15, "width", 32, "heads", 4, "layers", 1,
+                "ffn", 64, "dropout", 0.0, "epochs", 6, "samplesPerUser", 2, "maxMinutes", 2.0, "alpha", 1.0));
+        }
+        // The generator's ML-1M configuration (docs/generator.md), trained within a time limit.
+        return List.of(Settings.of("dim", 32, "k", 4, "c", 250, "maxHistory", 50, "recent", 25, "width", 64, "heads", 4, "layers", 2,
+            "ffn", 256, "dropout", 0.1, "epochs", 30, "samplesPerUser", 2, "maxMinutes", 20.0, "alpha", 1.0));
+    }
+
+    @Override
+    public Recommender create(Settings settings) {
+        return new Recommender() {
+            private RimirecModel model;
+
+            @Override
+            public void fit(TrainingData data, FitContext ctx) {
+                // Everything but alpha shapes the model; the B rows of one run share it.
+                Settings modelSettings = settings.with("alpha", 0);
+                model = data.derived("rimirec-model " + modelSettings, () -> RimirecModel.train(data, settings, ctx));
+            }
+
+            @Override
+            public int[][] recommend(List<Query> batch, int m) {
+                int[][] out = new int[batch.size()][];
+                for (int q = 0; q < batch.size(); q++) {
+                    out[q] = recommendOne(batch.get(q), m);
+                }
+                return out;
+            }
+
+            private int[] recommendOne(Query query, int m) {
+                List<HistoryItem> history = new ArrayList<>();
+                for (int item : query.history()) {
+                    if (model.vectors[item] != null) {
+                        history.add(new HistoryItem(Integer.toString(item), model.vectors[item], model.leafOf[item]));
+                    }
+                }
+                if (history.isEmpty()) {
+                    return new int[0];
+                }
+                RecallPlanner.Plan plan = model.planner.plan(history, beams);
+                List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(plan.circles().size());
+                for (RecallPlanner.CirclePlan c : plan.circles()) {
+                    int[] members = model.itemsUnder(c.circle());
+                    float[] scores = new float[model.vectors.length];
+                    java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+                    for (int item : members) {
+                        scores[item] = model.tree.metric().similarity(c.userVector(), model.vectors[item]);
+                    }
+                    int[] top = TopK.select(scores, Math.min(m, members.length), query.exclude());
+                    List<String> ids = new ArrayList<>(top.length);
+                    for (int item : top) {
+                        if (scores[item] != Float.NEGATIVE_INFINITY) {
+                            ids.add(Integer.toString(item));
+                        }
+                    }
+                    candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
+                }
+                return QuotaMerge.merge(candidates, m, settings.getDouble("alpha")).stream()
+                    .mapToInt(h -> Integer.parseInt(h.item())).toArray();
+            }
+
+            @Override
+            public Map<String, Object> diagnostics() {
+                return model == null ? Map.of() : model.diagnostics;
+            }
+        };
+    }
+}
