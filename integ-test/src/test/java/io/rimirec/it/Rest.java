@@ -175,6 +175,23 @@ public final class Rest implements AutoCloseable {
         return bulk(ndjson.toString());
     }
 
+    /** Deletes {@code path} when this instance is closed (for what a test created by other means). */
+    public void deleteAfter(String path) {
+        toDelete.push(path);
+    }
+
+    /** Sends a raw _bulk body and returns the answer, item failures included (the request itself must succeed). */
+    public JsonNode bulkAllowingItemFailures(String ndjson) throws IOException {
+        Request req = new Request("POST", "/_bulk");
+        req.setEntity(new StringEntity(ndjson, ContentType.create("application/x-ndjson", StandardCharsets.UTF_8)));
+        try {
+            return parse(client.performRequest(req));
+        } catch (ResponseException e) {
+            throw new AssertionError("_bulk answered " + e.getResponse().getStatusLine().getStatusCode() + ": "
+                + parse(e.getResponse()).toPrettyString());
+        }
+    }
+
     /** Sends a raw _bulk body (newline-delimited JSON); fails listing the first errors if any item failed. */
     public JsonNode bulk(String ndjson) throws IOException {
         Request req = new Request("POST", "/_bulk");

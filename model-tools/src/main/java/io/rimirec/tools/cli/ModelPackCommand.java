@@ -3,27 +3,17 @@ package io.rimirec.tools.cli;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
-import io.rimirec.core.generate.InterestGenerator;
-import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CircleTree;
-import io.rimirec.core.tree.TreeFormat;
+import io.rimirec.tools.bundle.BundlePacker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code rimirec model pack}: tree (+ model parts) in, verified bundle zip out. */
 @Command(name = "pack", mixinStandardHelpOptions = true,
@@ -63,87 +53,23 @@ public final class ModelPackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CliSupport.existingFile(spec, "--tree", tree);
-        CircleTree t = TreeFormat.read(tree);
-        Path staging = Files.createTempDirectory("rimirec-bundle");
-        try {
-            Map<String, String> parts = new LinkedHashMap<>();
-            Files.copy(tree, staging.resolve("tree.rtree"));
-            parts.put(BundleManifest.PART_TREE, "tree.rtree");
-            if (generator != null) {
-                copyDir(generator, staging.resolve(BundleManifest.PART_GENERATOR), "--generator");
-                parts.put(BundleManifest.PART_GENERATOR, BundleManifest.PART_GENERATOR);
-            }
-            if (userTower != null) {
-                copyDir(userTower, staging.resolve(BundleManifest.PART_USER_TOWER), "--user-tower");
-                parts.put(BundleManifest.PART_USER_TOWER, BundleManifest.PART_USER_TOWER);
-            }
-            BundleManifest manifest = new BundleManifest(name, description, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                "rimirec " + versionOrDev(), t.dimension(), t.metric(), new BundleManifest.Fields(vectorField, circlesField, leafField),
-                t.contentHash(), parts, List.of());
-            byte[] zip = BundleArchive.pack(staging, manifest);
-            ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
-            if (verified.hasPart(BundleManifest.PART_GENERATOR)) {
-                checkGenerator(verified);
-            }
-            Path parent = output.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(output, zip);
-            spec.commandLine().getOut().printf("wrote %s: %d bytes, %d files, parts %s, tree %s (%d leaves, dimension %d, %s)%n",
-                output, zip.length, verified.manifest().files().size(), parts.keySet(), t.contentHash().substring(0, 12), t.leafCount(),
-                t.dimension(), t.metric().id());
-            return 0;
-        } finally {
-            deleteRecursively(staging);
+        BundlePacker packer = BundlePacker.ofTreeFile(tree)
+            .generator(generator)
+            .userTower(userTower)
+            .name(name)
+            .description(description)
+            .fields(new BundleManifest.Fields(vectorField, circlesField, leafField));
+        byte[] zip = packer.pack();
+        ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE);
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
-    }
-
-    /**
-     * Opens the generator from the packed bundle the way the plugin will (tree hash, manifest, both ONNX graphs),
-     * so a generator trained on another tree or a corrupt ONNX file fails here rather than at query time.
-     */
-    private void checkGenerator(ModelBundle bundle) throws IOException {
-        try (InterestGenerator g = InterestGenerator.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
-            // opened and checked: nothing else to do
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--generator [" + generator + "] cannot be used with --tree [" + tree + "]: " + e.getMessage(), e);
-        }
-    }
-
-    private void copyDir(Path from, Path to, String option) throws IOException {
-        if (!Files.isDirectory(from)) {
-            throw new IllegalArgumentException(option + " [" + from + "] is not a directory");
-        }
-        try (Stream<Path> walk = Files.walk(from)) {
-            walk.forEach(p -> {
-                try {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(p, target);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    static String versionOrDev() {
-        String v = ModelPackCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        Files.write(output, zip);
+        CircleTree t = packer.tree();
+        spec.commandLine().getOut().printf("wrote %s: %d bytes, %d files, parts %s, tree %s (%d leaves, dimension %d, %s)%n",
+            output, zip.length, verified.manifest().files().size(), verified.manifest().parts().keySet(), t.contentHash().substring(0, 12),
+            t.leafCount(), t.dimension(), t.metric().id());
+        return 0;
     }
 }

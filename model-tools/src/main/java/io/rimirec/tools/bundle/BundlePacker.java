@@ -1,0 +1,167 @@
+package io.rimirec.tools.bundle;
+
+import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.tree.TreeFormat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Packs a circle tree and optional model parts into a bundle zip, then reads it back with the checks the plugin runs on
+ * upload (and, for a generator part, opens the generator the way a node will), so a bundle that packs is a bundle
+ * the cluster accepts. Used by {@code rimirec model pack}, the demo and tests.
+ */
+public final class BundlePacker {
+
+    private final CircleTree tree;
+    private final byte[] treeBytes;
+    private Path generator;
+    private Path userTower;
+    private String name = "";
+    private String description = "";
+    private BundleManifest.Fields fields = BundleManifest.Fields.DEFAULT;
+
+    private BundlePacker(CircleTree tree, byte[] treeBytes) {
+        this.tree = tree;
+        this.treeBytes = treeBytes;
+    }
+
+    /** Starts from a {@code .rtree} file. */
+    public static BundlePacker ofTreeFile(Path treeFile) throws IOException {
+        return new BundlePacker(TreeFormat.read(treeFile), Files.readAllBytes(treeFile));
+    }
+
+    /** Starts from a tree in memory. */
+    public static BundlePacker ofTree(CircleTree tree) throws IOException {
+        Path tmp = Files.createTempFile("rimirec-tree", ".rtree");
+        try {
+            TreeFormat.write(tree, tmp);
+            return new BundlePacker(tree, Files.readAllBytes(tmp));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public CircleTree tree() {
+        return tree;
+    }
+
+    /** The interest generator artifact directory (generator.json + ONNX files); null for none. */
+    public BundlePacker generator(Path dir) {
+        this.generator = dir;
+        return this;
+    }
+
+    /** The user tower artifact directory; null for none. */
+    public BundlePacker userTower(Path dir) {
+        this.userTower = dir;
+        return this;
+    }
+
+    public BundlePacker name(String name) {
+        this.name = name == null ? "" : name;
+        return this;
+    }
+
+    public BundlePacker description(String description) {
+        this.description = description == null ? "" : description;
+        return this;
+    }
+
+    /** Item index fields the bundle's processor and query use. */
+    public BundlePacker fields(BundleManifest.Fields fields) {
+        this.fields = fields;
+        return this;
+    }
+
+    /** The verified bundle zip. */
+    public byte[] pack() throws IOException {
+        Path staging = Files.createTempDirectory("rimirec-bundle");
+        try {
+            Map<String, String> parts = new LinkedHashMap<>();
+            Files.write(staging.resolve("tree.rtree"), treeBytes);
+            parts.put(BundleManifest.PART_TREE, "tree.rtree");
+            if (generator != null) {
+                copyDir(generator, staging.resolve(BundleManifest.PART_GENERATOR), "generator");
+                parts.put(BundleManifest.PART_GENERATOR, BundleManifest.PART_GENERATOR);
+            }
+            if (userTower != null) {
+                copyDir(userTower, staging.resolve(BundleManifest.PART_USER_TOWER), "user tower");
+                parts.put(BundleManifest.PART_USER_TOWER, BundleManifest.PART_USER_TOWER);
+            }
+            BundleManifest manifest = new BundleManifest(name, description, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of());
+            byte[] zip = BundleArchive.pack(staging, manifest);
+            ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
+            if (generator != null) {
+                checkGenerator(verified);
+            }
+            return zip;
+        } finally {
+            deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Opens the generator from the packed bytes the way a node will (tree hash, manifest, both ONNX graphs), so a
+     * generator trained on another tree or a corrupt ONNX file fails when packing rather than at query time.
+     */
+    private void checkGenerator(ModelBundle bundle) {
+        try (InterestGenerator g = InterestGenerator.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            // opened and checked: nothing else to do
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("generator [" + generator + "] cannot be packed with tree " + tree.contentHash() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The tools' version from the jar manifest, or "dev" when run from classes. */
+    public static String version() {
+        String v = BundlePacker.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static void copyDir(Path from, Path to, String what) throws IOException {
+        if (!Files.isDirectory(from)) {
+            throw new IllegalArgumentException(what + " [" + from + "] is not a directory");
+        }
+        try (Stream<Path> walk = Files.walk(from)) {
+            walk.forEach(p -> {
+                try {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.rimirec.tools.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.function.UnaryOperator;
+
+/**
+ * The files of the repository's {@code index-templates/} folder (packaged into the tools jar as they are) and the
+ * requests that install them: the items component template, the items index template, and the ingest pipeline.
+ */
+public final class IndexTemplates {
+
+    public static final String COMPONENT = "rimirec-items-mappings";
+    public static final String INDEX_TEMPLATE = "rimirec-items";
+    public static final String PIPELINE = "rimirec-items";
+
+    private static final String RESOURCE_DIR = "/io/rimirec/tools/index-templates/";
+
+    private IndexTemplates() {}
+
+    /** A template file by its path inside {@code index-templates/}, e.g. {@code pipeline/rimirec-items.json}. */
+    public static ObjectNode read(String file) {
+        try (InputStream in = IndexTemplates.class.getResourceAsStream(RESOURCE_DIR + file)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no index template file [" + file + "] in the tools jar");
+            }
+            return (ObjectNode) JsonHttp.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Installs the component template, the pipeline and the index template, unchanged. */
+    public static void installAll(JsonHttp http) throws IOException {
+        installAll(http, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * Installs the three files, letting the caller adjust the mappings component (e.g. vector dimension) and the
+     * pipeline (e.g. model id) first.
+     */
+    public static void installAll(JsonHttp http, UnaryOperator<ObjectNode> component, UnaryOperator<ObjectNode> pipeline)
+        throws IOException {
+        http.put("/_component_template/" + COMPONENT, component.apply(read("component/rimirec-items-mappings.json")));
+        http.put("/_ingest/pipeline/" + PIPELINE, pipeline.apply(read("pipeline/rimirec-items.json")));
+        http.put("/_index_template/" + INDEX_TEMPLATE, read("index/rimirec-items.json"));
+    }
+
+    /** The mappings component with another vector dimension and space type. */
+    public static UnaryOperator<ObjectNode> vectorField(int dimension, String spaceType) {
+        return component -> {
+            ObjectNode vector = (ObjectNode) component.path("template").path("mappings").path("properties").path("item_vector");
+            vector.put("dimension", dimension);
+            ((ObjectNode) vector.path("method")).put("space_type", spaceType);
+            return component;
+        };
+    }
+
+    /** The pipeline reading circles from another model. */
+    public static UnaryOperator<ObjectNode> model(String modelId) {
+        return pipeline -> {
+            for (JsonNode processor : pipeline.path("processors")) {
+                if (processor.has("rimirec_circles")) {
+                    ((ObjectNode) processor.path("rimirec_circles")).put("model", modelId);
+                }
+            }
+            return pipeline;
+        };
+    }
+}
