@@ -126,7 +126,7 @@ public final class GeneratorTrainer {
             double trainSum = 0;
             int done = 0;
             for (int b = 0; b < batches; b++) {
-                if (options.maxMinutes > 0 && (System.nanoTime() - start) / 6e10 >= options.maxMinutes) {
+                if (b > 0 && options.maxMinutes > 0 && (System.nanoTime() - start) / 6e10 >= options.maxMinutes) {
                     break; // the time limit holds mid-epoch too: the partial epoch is validated below
                 }
                 List<TrainingSamples.Sample> batch = epochSamples.subList(b * options.batchSize, Math.min(epochSamples.size(), (b + 1) * options.batchSize));
