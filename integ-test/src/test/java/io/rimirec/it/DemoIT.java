@@ -1,24 +1,28 @@
 package io.rimirec.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rimirec.core.util.ProgressListener;
+import io.rimirec.tools.data.synthetic.SyntheticCatalogue;
 import io.rimirec.tools.demo.Demo;
 import io.rimirec.tools.opensearch.JsonHttp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The README's main job ({@code rimirec demo}) on a smaller catalogue: it runs, and what it prints is true. */
+/** The README's main job ({@code rimirec demo}) on a smaller setting: it runs, and what it prints is true. */
 @ClusterShape(nodes = 1)
 class DemoIT extends ClusterTestCase {
 
     @Test
-    void theDemoIndexesEverythingAndEachCircleSearchStaysInsideItsCircle() throws Exception {
+    void theDemoTrainsUploadsIndexesAndAnswersWithCirclesThatHoldTheirHits() throws Exception {
         Demo.Options options = Demo.Options.defaults().withItems(4000).withLeafCapacity(200).withIndex("items-demo-it")
-            .withModelId("demo-it");
+            .withModelId("demo-it").withTraining(600, 3);
         // Deleted newest first: the index, the model, then the templates in the order they depend on each other.
         rest.deleteAfter("/_component_template/rimirec-items-mappings");
         rest.deleteAfter("/_ingest/pipeline/rimirec-items");
@@ -30,23 +34,32 @@ class DemoIT extends ClusterTestCase {
 
         assertEquals(4000, report.indexed(), log.toString());
         assertTrue(report.failures().isEmpty(), report.failures().toString());
-        assertEquals(3, report.searches().size(), "one plain search and one per main circle");
-        assertEquals(options.size(), report.searches().get(0).hits().size());
-        assertNotEquals(report.searches().get(1).circle(), report.searches().get(2).circle());
-        for (Demo.Search s : report.searches().subList(1, 3)) {
-            assertEquals(options.size(), s.hits().size(), s.title());
-            for (Demo.Hit h : s.hits()) {
-                assertTrue(h.circles().contains(s.circle()), s.title() + ": " + h);
+        double validation = ((Number) report.training().get("best_validation_loss")).doubleValue();
+        double prior = ((Number) report.training().get("prior_validation_loss_per_circle")).doubleValue();
+        assertTrue(validation < prior, "the generator learned: " + validation + " vs prior " + prior);
+        assertEquals(2, report.answers().size());
+        int plainTopics = 0;
+        int rimirecTopics = 0;
+        for (Demo.UserAnswer a : report.answers()) {
+            Set<String> history = new HashSet<>();
+            for (int item : a.user().history()) {
+                history.add(SyntheticCatalogue.id(item));
             }
+            assertEquals(options.size(), a.plain().hits().size());
+            assertEquals(options.size(), a.rimirec().hits().size());
+            assertTrue(a.rimirec().profile().contains("circles=["), a.rimirec().profile());
+            for (Demo.Hit h : a.rimirec().hits()) {
+                assertNotNull(h.foundIn(), "every rimirec hit names its circle: " + h);
+                assertTrue(h.circles().contains(h.foundIn()), "a hit lies in the circle it was found in: " + h);
+                assertFalse(history.contains(h.id()), "history items are excluded: " + h);
+            }
+            plainTopics += (int) a.plain().hits().stream().map(Demo.Hit::topic).distinct().count();
+            rimirecTopics += (int) a.rimirec().hits().stream().map(Demo.Hit::topic).distinct().count();
         }
-        // The planted light topic only shows up when its circle is searched on its own.
-        int light = report.user().lightTopic();
-        assertTrue(report.searches().get(0).hits().stream().noneMatch(h -> h.topic() == light), "plain k-NN misses the light interest");
-        assertTrue(report.searches().stream().anyMatch(s -> s.circle() != null && s.hits().stream().allMatch(h -> h.topic() == light)),
-            "a circle search returns the light interest");
+        assertTrue(rimirecTopics > plainTopics, "rimirec covers more of the planted interests: " + rimirecTopics + " vs " + plainTopics);
 
         StringWriter printed = new StringWriter();
         Demo.print(report, new PrintWriter(printed));
-        assertTrue(printed.toString().contains("only circle " + report.searches().get(1).circle()), printed.toString());
+        assertTrue(printed.toString().contains("found in") && printed.toString().contains("profile: rimirec_scored_ids"), printed.toString());
     }
 }

@@ -3,8 +3,9 @@ package io.rimirec.tools;
 import io.rimirec.tools.cli.BenchCommand;
 import io.rimirec.tools.cli.ClusterCommand;
 import io.rimirec.tools.cli.DataCommand;
-import io.rimirec.tools.cli.GeneratorCommand;
 import io.rimirec.tools.cli.DemoCommand;
+import io.rimirec.tools.cli.EvalCommand;
+import io.rimirec.tools.cli.GeneratorCommand;
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
 import io.rimirec.tools.cli.TreeCommand;
@@ -21,7 +22,17 @@ import java.nio.file.NoSuchFileException;
     mixinStandardHelpOptions = true,
     versionProvider = RimirecCli.Version.class,
     description = "Build circle trees, train and export models, run a local cluster, evaluate and benchmark.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TreeCommand.class, DataCommand.class, GeneratorCommand.class, ModelCommand.class, ClusterCommand.class, BenchCommand.class}
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        DemoCommand.class,
+        TreeCommand.class,
+        DataCommand.class,
+        GeneratorCommand.class,
+        ModelCommand.class,
+        ClusterCommand.class,
+        BenchCommand.class,
+        EvalCommand.class,
+    }
 )
 public final class RimirecCli implements Runnable {
 

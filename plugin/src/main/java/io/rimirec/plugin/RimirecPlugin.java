@@ -1,5 +1,6 @@
 package io.rimirec.plugin;
 
+import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.plugin.action.ClearModelCacheAction;
 import io.rimirec.plugin.action.DeleteModelAction;
 import io.rimirec.plugin.action.GetModelAction;
@@ -10,6 +11,8 @@ import io.rimirec.plugin.action.TransportPutModelAction;
 import io.rimirec.plugin.ingest.CircleProcessor;
 import io.rimirec.plugin.model.LoadedModel;
 import io.rimirec.plugin.model.ModelCache;
+import io.rimirec.plugin.query.RimirecQueryBuilder;
+import io.rimirec.plugin.query.RimirecServices;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
@@ -63,6 +66,8 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
 
     // Processors are created before createComponents runs, so they reach the cache through this holder.
     private final SetOnce<ModelCache> modelCache = new SetOnce<>();
+    // Query parsers are registered before createComponents runs too.
+    private final SetOnce<RimirecServices> queryServices = new SetOnce<>();
 
     @Override
     public Collection<Object> createComponents(
@@ -93,6 +98,8 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         cs.addSettingsUpdateConsumer(RimirecSettings.MAX_BUNDLE_SIZE, v -> cache.setMaxBundleBytes(v.getBytes()));
         cs.addSettingsUpdateConsumer(RimirecSettings.MODEL_CACHE_REVALIDATE, cache::setRevalidateInterval);
         modelCache.set(cache);
+        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions));
         return List.of(store, cache);
     }
 
@@ -124,7 +131,11 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
 
     @Override
     public List<QuerySpec<?>> getQueries() {
-        return List.of(new QuerySpec<>(ScoredIdsQueryBuilder.NAME, ScoredIdsQueryBuilder::new, ScoredIdsQueryBuilder::fromXContent));
+        return List.of(
+            new QuerySpec<>(ScoredIdsQueryBuilder.NAME, ScoredIdsQueryBuilder::new, ScoredIdsQueryBuilder::fromXContent),
+            new QuerySpec<>(RimirecQueryBuilder.NAME, in -> new RimirecQueryBuilder(in, queryServices::get),
+                parser -> RimirecQueryBuilder.fromXContent(parser, queryServices::get))
+        );
     }
 
     @Override

@@ -22,8 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * Packs a circle tree and optional model parts into a bundle zip, then reads it back with the checks the plugin runs on
- * upload (and, for a generator part, opens the generator the way a node will), so a bundle that packs is a bundle
- * the cluster accepts. Used by {@code rimirec model pack}, the demo and tests.
+ * upload, so a bundle that packs is a bundle the cluster accepts. Used by {@code rimirec model pack}, the demo and tests.
  */
 public final class BundlePacker {
 
@@ -107,7 +106,7 @@ public final class BundlePacker {
                 "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of());
             byte[] zip = BundleArchive.pack(staging, manifest);
             ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
-            if (generator != null) {
+            if (verified.manifest().hasPart(BundleManifest.PART_GENERATOR)) {
                 checkGenerator(verified);
             }
             return zip;
@@ -117,14 +116,14 @@ public final class BundlePacker {
     }
 
     /**
-     * Opens the generator from the packed bytes the way a node will (tree hash, manifest, both ONNX graphs), so a
-     * generator trained on another tree or a corrupt ONNX file fails when packing rather than at query time.
+     * Opens the generator from the packed bundle the way the plugin will (tree hash, manifest, both ONNX graphs), so a
+     * generator trained on another tree or a corrupt ONNX file fails here rather than at query time.
      */
-    private void checkGenerator(ModelBundle bundle) {
+    private void checkGenerator(ModelBundle bundle) throws IOException {
         try (InterestGenerator g = InterestGenerator.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
             // opened and checked: nothing else to do
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("generator [" + generator + "] cannot be packed with tree " + tree.contentHash() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("generator [" + generator + "] cannot be used with this tree: " + e.getMessage(), e);
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.concurrent.Callable;
 /** {@code rimirec demo}: the whole flow on a local node and the built-in synthetic catalogue. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Start a local OpenSearch node with k-NN and rimirec, generate the built-in synthetic catalogue (planted topics and "
-        + "sub-topics), build its circle tree, upload it as model 'demo', install index-templates/, index the catalogue "
-        + "through the rimirec-items pipeline, and answer one synthetic user with a plain k-NN query and with k-NN queries "
-        + "restricted to the user's two main circles. The node is stopped and deleted at the end unless --keep-running."})
+        + "sub-topics) and users, build the circle tree, train the interest generator, upload both as model 'demo', install "
+        + "index-templates/, index the catalogue through the rimirec-items pipeline, and answer two new users with a plain "
+        + "k-NN query and with the rimirec query. The node is stopped and deleted at the end unless --keep-running."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -30,6 +30,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--leaf-capacity", defaultValue = "500", description = "Tree leaf capacity c (default: ${DEFAULT-VALUE}).")
     int leafCapacity;
+
+    @Option(names = "--users", defaultValue = "2000", description = "Synthetic users the generator trains on (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--epochs", defaultValue = "4", description = "Generator training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
 
     @Option(names = "--nodes", defaultValue = "1", description = "Nodes of the local cluster (default: ${DEFAULT-VALUE}).")
     int nodes;
@@ -49,6 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
         CliSupport.atLeast(spec, "--items", items, 100);
         CliSupport.atLeast(spec, "--leaf-capacity", leafCapacity, 1);
         CliSupport.atLeast(spec, "--nodes", nodes, 1);
+        CliSupport.atLeast(spec, "--users", users, 50);
+        CliSupport.atLeast(spec, "--epochs", epochs, 1);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LocalCluster.Builder builder = LocalCluster.builder()
@@ -56,7 +64,8 @@ public final class DemoCommand implements Callable<Integer> {
             .nodes(nodes);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());
-            Demo.Options options = Demo.Options.defaults().withItems(items).withLeafCapacity(leafCapacity);
+            Demo.Options options = Demo.Options.defaults().withItems(items).withLeafCapacity(leafCapacity)
+                .withTraining(users, epochs);
             Demo.Report report = new Demo(http, options, err, noProgress ? ProgressListener.NONE
                 : ProgressBar.on(err)).run();
             Demo.print(report, out);

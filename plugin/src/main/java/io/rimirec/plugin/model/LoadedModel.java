@@ -1,7 +1,14 @@
 package io.rimirec.plugin.model;
 
+import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.core.recall.UserVectors;
 import io.rimirec.core.tree.CircleTree;
+
+import java.io.IOException;
 
 /**
  * A model loaded on this node: the verified bundle (tree included) under the stored hash it came from. Serving
@@ -14,6 +21,9 @@ public final class LoadedModel implements AutoCloseable {
     private final String hash;
     private final ModelBundle bundle;
     private volatile long validatedAtNanos;
+    private volatile RecallPlanner planner;
+    private InterestGenerator generator; // guarded by this
+    private boolean closed; // guarded by this
 
     LoadedModel(String id, String hash, ModelBundle bundle, long validatedAtNanos) {
         this.id = id;
@@ -47,8 +57,39 @@ public final class LoadedModel implements AutoCloseable {
         this.validatedAtNanos = nanos;
     }
 
+    /**
+     * The recall planner of this model (generator + user vectors), opened on first use: ONNX sessions cost memory and
+     * time, and nodes that only ingest never need them.
+     *
+     * @throws IllegalArgumentException when the bundle has no generator part
+     */
+    public RecallPlanner planner(OnnxSessionFactory sessions) throws IOException {
+        RecallPlanner p = planner;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("model [" + id + "] was replaced or deleted while this request used it; retry");
+            }
+            if (planner == null) {
+                if (!bundle.manifest().hasPart(BundleManifest.PART_GENERATOR)) {
+                    throw new IllegalArgumentException("model [" + id + "] has no [" + BundleManifest.PART_GENERATOR
+                        + "] part, which the rimirec query needs: pack it with 'rimirec model pack --generator <dir>'");
+                }
+                generator = InterestGenerator.load(bundle, sessions);
+                planner = new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
+            }
+            return planner;
+        }
+    }
+
     @Override
-    public void close() {
-        // Nothing to release yet: serving sessions join here when the query lands.
+    public synchronized void close() {
+        closed = true;
+        if (generator != null) {
+            generator.close();
+            generator = null;
+        }
     }
 }

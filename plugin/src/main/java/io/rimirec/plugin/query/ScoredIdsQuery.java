@@ -31,8 +31,14 @@ final class ScoredIdsQuery extends Query {
     private final BytesRef[] terms;
     private final float[] scores;
     private final String[] descriptions;
+    private final String summary;
 
     ScoredIdsQuery(String field, List<BytesRef> terms, float[] scores, String[] descriptions) {
+        this(field, terms, scores, descriptions, "");
+    }
+
+    /** @param summary shown by {@link #toString} (and so by the profile API): how the ids were found */
+    ScoredIdsQuery(String field, List<BytesRef> terms, float[] scores, String[] descriptions, String summary) {
         if (terms.size() != scores.length || scores.length != descriptions.length) {
             throw new IllegalArgumentException("terms, scores and descriptions must have the same length");
         }
@@ -40,6 +46,7 @@ final class ScoredIdsQuery extends Query {
         this.terms = terms.toArray(new BytesRef[0]);
         this.scores = scores.clone();
         this.descriptions = descriptions.clone();
+        this.summary = summary == null ? "" : summary;
     }
 
     @Override
@@ -199,7 +206,7 @@ final class ScoredIdsQuery extends Query {
 
     @Override
     public String toString(String defaultField) {
-        return "rimirec_scored_ids(" + field + ", " + terms.length + " ids)";
+        return "rimirec_scored_ids(" + field + ", " + terms.length + " ids" + (summary.isEmpty() ? "" : "; " + summary) + ")";
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
     private static final ParseField ID = new ParseField("id");
     private static final ParseField SCORE = new ParseField("score");
     private static final ParseField EXPLANATION = new ParseField("explanation");
+    private static final ParseField SUMMARY = new ParseField("summary");
 
     /** One hit: a document id, its score (finite, >= 0) and a human-readable reason. */
     public record ScoredId(String id, float score, String explanation) {
@@ -53,6 +54,8 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
     }
 
     private final List<ScoredId> hits;
+    /** How the hits were found (circles, quotas, timings); shown by the profile API as the query's description. */
+    private String summary = "";
 
     public ScoredIdsQueryBuilder(List<ScoredId> hits) {
         Set<String> seen = new HashSet<>();
@@ -72,6 +75,16 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
             list.add(new ScoredId(in.readString(), in.readFloat(), in.readString()));
         }
         this.hits = Collections.unmodifiableList(list);
+        this.summary = in.readString();
+    }
+
+    public ScoredIdsQueryBuilder summary(String summary) {
+        this.summary = summary == null ? "" : summary;
+        return this;
+    }
+
+    public String summary() {
+        return summary;
     }
 
     public List<ScoredId> hits() {
@@ -86,6 +99,7 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
             out.writeFloat(h.score());
             out.writeString(h.explanation());
         }
+        out.writeString(summary);
     }
 
     @Override
@@ -100,6 +114,9 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
                 .endObject();
         }
         builder.endArray();
+        if (!summary.isEmpty()) {
+            builder.field(SUMMARY.getPreferredName(), summary);
+        }
         printBoostAndQueryName(builder);
         builder.endObject();
     }
@@ -108,11 +125,14 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
         List<ScoredId> hits = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
+        String summary = "";
         String field = null;
         XContentParser.Token token;
         while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
             if (token == XContentParser.Token.FIELD_NAME) {
                 field = parser.currentName();
+            } else if (token == XContentParser.Token.VALUE_STRING && SUMMARY.match(field, parser.getDeprecationHandler())) {
+                summary = parser.text();
             } else if (token == XContentParser.Token.START_ARRAY && HITS.match(field, parser.getDeprecationHandler())) {
                 hits = new ArrayList<>();
                 while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
@@ -123,14 +143,14 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
             } else if (token.isValue() && NAME_FIELD.match(field, parser.getDeprecationHandler())) {
                 queryName = parser.text();
             } else {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + field + "]: expected hits, boost or _name");
+                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + field + "]: expected hits, summary, boost or _name");
             }
         }
         if (hits == null) {
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] requires [hits]: an array of {id, score, explanation}");
         }
         try {
-            return new ScoredIdsQueryBuilder(hits).boost(boost).queryName(queryName);
+            return new ScoredIdsQueryBuilder(hits).summary(summary).boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage());
         }
@@ -182,17 +202,17 @@ public final class ScoredIdsQueryBuilder extends AbstractQueryBuilder<ScoredIdsQ
             scores[i] = h.score();
             explanations[i] = h.explanation();
         }
-        return new ScoredIdsQuery(IdFieldMapper.NAME, terms, scores, explanations);
+        return new ScoredIdsQuery(IdFieldMapper.NAME, terms, scores, explanations, summary);
     }
 
     @Override
     protected boolean doEquals(ScoredIdsQueryBuilder other) {
-        return hits.equals(other.hits);
+        return hits.equals(other.hits) && summary.equals(other.summary);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(hits);
+        return Objects.hash(hits, summary);
     }
 
     @Override

@@ -1,0 +1,141 @@
+package io.rimirec.it;
+
+import ai.djl.ndarray.NDManager;
+import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.generate.LengthPolicy;
+import io.rimirec.core.merge.QuotaMerge;
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.recall.HistoryItem;
+import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.core.recall.UserVectors;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.tools.bundle.BundlePacker;
+import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.train.generator.GeneratorConfig;
+import io.rimirec.tools.train.generator.GeneratorTrainer;
+import io.rimirec.tools.train.generator.PlantedInterests;
+import io.rimirec.tools.train.generator.TargetBuilder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A planted catalogue (topics → sub-topics → leaves, 8-d, L2) with users, a tiny interest generator really trained on
+ * it (seconds) and exported to ONNX, packed into a bundle; plus the offline answer of a rimirec query, computed with
+ * the same core code (planner, quota merge) and exact per-circle search, to compare the cluster's answer with.
+ */
+final class RecallFixture {
+
+    final PlantedInterests planted;
+    final CircleTree tree;
+    final byte[] bundle;
+    private final InterestGenerator generator;
+
+    RecallFixture(Path workDir) throws IOException {
+        planted = PlantedInterests.generate(300, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 11);
+        tree = planted.data.tree();
+        GeneratorConfig config = new GeneratorConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), 24, 8, 16, 2, 1, 1, 32, 0.0f);
+        TargetBuilder targets = new TargetBuilder(tree, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
+        GeneratorTrainer trainer = new GeneratorTrainer(planted.data, config, targets,
+            new GeneratorTrainer.Options(5, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
+        int[] users = new int[planted.data.users()];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = i;
+        }
+        Path artifact = Files.createDirectories(workDir).resolve("generator");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GeneratorTrainer.Result result = trainer.train(users, manager);
+            GeneratorArtifact.writeGraphs(artifact, result.network());
+            GeneratorArtifact.writeManifest(artifact, GeneratorArtifact.manifest(config, tree, LengthPolicy.DEFAULT, targets.describe(),
+                result.info()));
+            result.network().close();
+        }
+        bundle = BundlePacker.ofTree(tree).name("planted").generator(artifact).pack();
+        generator = InterestGenerator.load(BundleArchive.read(bundle, Long.MAX_VALUE), new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
+    }
+
+    int items() {
+        return planted.data.vectors().length;
+    }
+
+    static String id(int item) {
+        return "i" + item;
+    }
+
+    float[] vector(int item) {
+        return planted.data.vectors()[item];
+    }
+
+    List<String> historyIds(int user) {
+        List<String> ids = new ArrayList<>();
+        for (int item : planted.data.sequences().get(user)) {
+            ids.add(id(item));
+        }
+        return ids;
+    }
+
+    Map<String, Object> uploadBody() {
+        return Map.of("bundle", Base64.getEncoder().encodeToString(bundle));
+    }
+
+    /** The items a filter keeps (all when null). */
+    interface ItemFilter {
+        boolean keep(int item);
+    }
+
+    /**
+     * What the rimirec query should answer: the planner's circles for the user's history (items found by id, leaves
+     * by descent), then an exact k-NN inside every circle (excluding the history when asked), then the quota merge.
+     */
+    List<String> expected(int user, int beams, int size, int k, double alpha, boolean excludeHistory, ItemFilter filter) {
+        List<HistoryItem> history = new ArrayList<>();
+        Set<Integer> historyItems = new HashSet<>();
+        for (int item : planted.data.sequences().get(user)) {
+            history.add(new HistoryItem(id(item), vector(item), tree.assign(vector(item))));
+            historyItems.add(item);
+        }
+        RecallPlanner.Plan plan = new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE)
+            .plan(history, beams);
+        List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>();
+        for (RecallPlanner.CirclePlan c : plan.circles()) {
+            List<Integer> inCircle = new ArrayList<>();
+            for (int item = 0; item < items(); item++) {
+                if (c.circle().contains(tree.assign(vector(item))) && (!excludeHistory || !historyItems.contains(item))
+                    && (filter == null || filter.keep(item))) {
+                    inCircle.add(item);
+                }
+            }
+            inCircle.sort(Comparator.comparingDouble(item -> -tree.metric().similarity(c.userVector(), vector(item))));
+            List<String> ids = inCircle.subList(0, Math.min(k, inCircle.size())).stream().map(RecallFixture::id).toList();
+            candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
+        }
+        return QuotaMerge.merge(candidates, size, alpha).stream().map(QuotaMerge.Hit::item).toList();
+    }
+
+    /** The index body: the rimirec fields for this catalogue's dimension and metric, plus an in_stock flag. */
+    Map<String, Object> indexBody(int shards, int replicas, String pipeline) {
+        Map<String, Object> vector = Map.of("type", "knn_vector", "dimension", tree.dimension(),
+            "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", tree.metric().knnSpaceType()));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("item_vector", vector);
+        properties.put("circles", Map.of("type", "keyword"));
+        properties.put("circle_leaf", Map.of("type", "keyword"));
+        properties.put("in_stock", Map.of("type", "boolean"));
+        return Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", shards, "number_of_replicas", replicas,
+            "default_pipeline", pipeline)), "mappings", Map.of("properties", properties));
+    }
+
+    static boolean inStock(int item) {
+        return item % 4 != 0;
+    }
+}

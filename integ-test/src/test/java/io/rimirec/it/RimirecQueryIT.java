@@ -1,0 +1,202 @@
+package io.rimirec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rimirec.tools.cluster.LocalCluster;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The {@code rimirec} query on real clusters, against a generator really trained on a planted catalogue: its hits are
+ * exactly what the same model computes offline (same core code, exact per-circle search), on one node and on three
+ * nodes with 3 shards and a replica; explanations, profile, filter, pagination and every defined error.
+ */
+class RimirecQueryIT {
+
+    static final String MODEL = "rq-it";
+    static final String PIPELINE = "rq-it-circles";
+    static RecallFixture fixture;
+
+    static synchronized RecallFixture fixture() throws Exception {
+        if (fixture == null) {
+            fixture = new RecallFixture(Files.createTempDirectory("rimirec-recall-it"));
+        }
+        return fixture;
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Checks extends ClusterTestCase {
+
+        RecallFixture f;
+        String index;
+
+        @BeforeAll
+        void indexThePlantedCatalogue(LocalCluster cluster, Rest classRest) throws Exception {
+            f = fixture();
+            classRest.put("/_plugins/rimirec/models/" + MODEL, f.uploadBody());
+            classRest.deleteAfter("/_plugins/rimirec/models/" + MODEL);
+            classRest.put("/_ingest/pipeline/" + PIPELINE, Map.of("processors", List.of(Map.of("rimirec_circles", Map.of("model", MODEL)))));
+            classRest.deleteAfter("/_ingest/pipeline/" + PIPELINE);
+            index = classRest.uniqueIndexName("planted");
+            boolean multi = cluster.nodes().size() > 1;
+            classRest.createIndex(index, f.indexBody(multi ? 3 : 1, multi ? 1 : 0, PIPELINE));
+            Map<String, Object> docs = new LinkedHashMap<>();
+            for (int i = 0; i < f.items(); i++) {
+                docs.put(RecallFixture.id(i), Map.of("item_vector", ItemFixtures.asList(f.vector(i)), "in_stock", RecallFixture.inStock(i)));
+            }
+            classRest.bulkIndex(index, docs);
+            classRest.refresh(index);
+            classRest.waitForGreen(index);
+        }
+
+        Map<String, Object> rimirec(int user, Map<String, Object> extra) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("model", MODEL);
+            q.put("history", f.historyIds(user));
+            q.putAll(extra);
+            return Map.of("rimirec", q);
+        }
+
+        JsonNode search(Map<String, Object> body) throws Exception {
+            JsonNode r = rest.search(index, body);
+            assertEquals(0, r.path("_shards").path("failed").asInt(), r.toString());
+            return r;
+        }
+
+        @Test
+        void hitsAreExactlyWhatTheSameModelComputesOffline() throws Exception {
+            for (int user : new int[] {0, 7, 42, 123}) {
+                for (int beams : new int[] {1, 3, 6}) {
+                    List<String> expected = f.expected(user, beams, 20, 20, 1.0, true, null);
+                    JsonNode r = search(Map.of("size", 20, "query", rimirec(user, Map.of("size", 20, "beams", beams))));
+                    assertEquals(expected, Rest.ids(r), "user " + user + ", beams " + beams);
+                }
+            }
+        }
+
+        @Test
+        void everyHitSaysItsCircleProbabilityQuotaAndRankAndLiesInThatCircle() throws Exception {
+            JsonNode r = search(Map.of("size", 20, "explain", true, "_source", List.of("circles"), "query", rimirec(7, Map.of("size", 20))));
+            Set<String> history = new HashSet<>(f.historyIds(7));
+            assertEquals(20, r.path("hits").path("hits").size(), r.toString());
+            for (JsonNode hit : r.path("hits").path("hits")) {
+                String explanation = hit.path("_explanation").toString();
+                assertTrue(explanation.contains("rimirec: circle "), explanation);
+                assertTrue(explanation.contains("probability") && explanation.contains("quota") && explanation.contains("rank"), explanation);
+                String circle = explanation.replaceAll(".*rimirec: circle (\\S+) .*", "$1");
+                List<String> circles = new ArrayList<>();
+                hit.path("_source").path("circles").forEach(c -> circles.add(c.asText()));
+                assertTrue(circles.contains(circle), hit.toString());
+                assertFalse(history.contains(hit.path("_id").asText()), "history items are excluded by default");
+            }
+        }
+
+        @Test
+        void theProfileListsCirclesQuotasAndTimings() throws Exception {
+            JsonNode r = search(Map.of("size", 5, "profile", true, "query", rimirec(3, Map.of())));
+            String profile = r.path("profile").toString();
+            assertTrue(profile.contains("circles=[") && profile.contains("quota=") && profile.contains("timings_ms={history_fetch="), profile);
+        }
+
+        @Test
+        void theFilterAppliesInsideEveryCircle() throws Exception {
+            List<String> expected = f.expected(42, 6, 20, 20, 1.0, true, RecallFixture::inStock);
+            JsonNode r = search(Map.of("size", 20, "query", rimirec(42, Map.of("size", 20, "filter", Map.of("term", Map.of("in_stock", true))))));
+            assertEquals(expected, Rest.ids(r));
+        }
+
+        @Test
+        void fromAndSizePageThroughTheMergedList() throws Exception {
+            List<String> all = Rest.ids(search(Map.of("size", 20, "query", rimirec(5, Map.of("size", 20)))));
+            List<String> pages = new ArrayList<>(Rest.ids(search(Map.of("from", 0, "size", 10, "query", rimirec(5, Map.of("size", 20))))));
+            pages.addAll(Rest.ids(search(Map.of("from", 10, "size", 10, "query", rimirec(5, Map.of("size", 20))))));
+            assertEquals(all, pages);
+        }
+
+        @Test
+        void itCombinesWithOtherBoolClauses() throws Exception {
+            JsonNode r = search(Map.of("size", 50, "query", Map.of("bool", Map.of(
+                "must", List.of(rimirec(9, Map.of("size", 30))),
+                "filter", List.of(Map.of("term", Map.of("in_stock", false)))))));
+            Set<String> rimirecHits = new HashSet<>(Rest.ids(search(Map.of("size", 30, "query", rimirec(9, Map.of("size", 30))))));
+            assertFalse(Rest.ids(r).isEmpty());
+            for (String id : Rest.ids(r)) {
+                assertTrue(rimirecHits.contains(id) && !RecallFixture.inStock(Integer.parseInt(id.substring(1))), id);
+            }
+        }
+
+        @Test
+        void moreBeamsThanCirclesReturnsEveryCircleOnce() throws Exception {
+            JsonNode r = search(Map.of("size", 50, "profile", true, "query", rimirec(11, Map.of("size", 50, "beams", 64))));
+            assertFalse(Rest.ids(r).isEmpty());
+            assertEquals(f.expected(11, 64, 50, 50, 1.0, true, null), Rest.ids(r));
+        }
+
+        @Test
+        void unknownHistoryIdsAreSkippedAndReported() throws Exception {
+            List<String> history = new ArrayList<>(f.historyIds(0));
+            history.add(0, "no-such-item");
+            JsonNode r = search(Map.of("size", 20, "profile", true, "query", Map.of("rimirec", Map.of("model", MODEL, "history", history, "size", 20))));
+            assertEquals(f.expected(0, 6, 20, 20, 1.0, true, null), Rest.ids(r));
+            assertTrue(r.path("profile").toString().contains("not found: no-such-item"), r.path("profile").toString());
+        }
+
+        @Test
+        void definedErrorsSayWhatIsWrong() throws Exception {
+            record Case(Map<String, Object> query, int status, String message) {}
+            List<Case> cases = List.of(
+                new Case(Map.of("model", "no-such-model", "history", List.of("i1")), 404, "no-such-model"),
+                new Case(Map.of("model", MODEL, "history", List.of()), 400, "[history] is empty"),
+                new Case(Map.of("model", MODEL, "history", List.of("nope-1", "nope-2")), 400, "none of the 2 history items"),
+                new Case(Map.of("model", MODEL, "history", List.of(Map.of("vector", List.of(1.0, 2.0)))), 400, "expects 8"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "size", 0), 400, "[size] must be between"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "colour", "red"), 400, "colour"),
+                new Case(Map.of("history", List.of("i1")), 400, "requires [model]"));
+            for (Case c : cases) {
+                Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec", c.query())));
+                assertEquals(c.status(), r.status(), c.query() + " -> " + r.body());
+                assertTrue(r.body().toString().contains(c.message()), c.query() + " -> " + r.body());
+            }
+        }
+
+        @Test
+        void severalSearchedIndicesNeedAHistoryIndex() throws Exception {
+            Map<String, Object> body = Map.of("size", 20, "query", rimirec(0, Map.of("size", 20)));
+            Rest.Result r = rest.call("POST", "/" + index + "*/_search", body);
+            assertEquals(400, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("set [history_index]"), r.body().toString());
+            JsonNode ok = rest.post("/" + index + "*/_search", Map.of("size", 20, "query", rimirec(0, Map.of("size", 20, "history_index", index))));
+            assertEquals(f.expected(0, 6, 20, 20, 1.0, true, null), Rest.ids(ok));
+        }
+
+        @Test
+        void aModelWithoutAGeneratorIsRefusedWithAHint() throws Exception {
+            rest.put("/_plugins/rimirec/models/rq-tree-only", new ItemFixtures(200, 50, 5).uploadBody());
+            rest.deleteAfter("/_plugins/rimirec/models/rq-tree-only");
+            Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec", Map.of(
+                "model", "rq-tree-only", "history", List.of(Map.of("vector", ItemFixtures.asList(new float[64])))))));
+            assertEquals(400, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("has no [generator] part"), r.body().toString());
+        }
+    }
+
+    @Nested
+    @ClusterShape(nodes = 1)
+    class SingleNode extends Checks {}
+
+    @Nested
+    @ClusterShape(nodes = 3)
+    class ThreeNodes extends Checks {}
+}

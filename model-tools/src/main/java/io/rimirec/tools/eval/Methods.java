@@ -1,0 +1,64 @@
+package io.rimirec.tools.eval;
+
+import io.rimirec.tools.eval.baseline.Ease;
+import io.rimirec.tools.eval.baseline.ItemKnn;
+import io.rimirec.tools.eval.baseline.Popularity;
+import io.rimirec.tools.eval.neural.ComiRecSa;
+import io.rimirec.tools.eval.neural.Mind;
+import io.rimirec.tools.eval.neural.SasRec;
+import io.rimirec.tools.eval.neural.TwoTower;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The methods the eval command knows, by name. */
+public final class Methods {
+
+    private Methods() {}
+
+    /** Every method, in table order, fresh for one run (methods may share caches within a run). */
+    public static Map<String, Method> all() {
+        Map<String, Method> m = new LinkedHashMap<>();
+        add(m, new Popularity());
+        add(m, new ItemKnn());
+        add(m, new Ease(false));
+        add(m, new Ease(true));
+        add(m, new TwoTower());
+        add(m, new SasRec());
+        add(m, new Mind());
+        add(m, new ComiRecSa());
+        return m;
+    }
+
+    private static void add(Map<String, Method> m, Method method) {
+        m.put(method.name(), method);
+    }
+
+    /** Methods from a comma-separated list ({@code all} for every one), in the order given. */
+    public static List<Method> parse(String list) {
+        Map<String, Method> known = all();
+        List<Method> out = new ArrayList<>();
+        for (String raw : list.split(",")) {
+            String name = raw.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (name.equals("all")) {
+                out.addAll(known.values());
+                continue;
+            }
+            Method m = known.get(name);
+            if (m == null) {
+                throw new IllegalArgumentException("unknown method [" + raw.trim() + "]: expected one of " + known.keySet() + " or all");
+            }
+            out.add(m);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no methods given: expected a comma-separated list of " + known.keySet());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package io.rimirec.tools.eval.neural;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.rimirec.tools.eval.LossCurve;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/** Adam over a {@link Params} set, one epoch at a time, recording the mean loss per epoch in a {@link LossCurve}. */
+final class TrainLoop {
+
+    /** Computes one step's scalar loss in the given (step-scoped) manager. */
+    interface Step {
+        NDArray loss(NDManager m, int index);
+    }
+
+    private final Params params;
+    private final Optimizer adam;
+
+    TrainLoop(Params params, float learningRate, float weightDecay) {
+        this.params = params;
+        this.adam = Optimizer.adam()
+            .optLearningRateTracker(Tracker.fixed(learningRate))
+            .optWeightDecays(weightDecay)
+            .optClipGrad(5f)
+            .build();
+    }
+
+    /** Runs {@code steps} optimisation steps and adds their mean loss to {@code curve} as epoch {@code epoch}. */
+    void epoch(int epoch, int steps, Step step, LossCurve curve, PrintStream log) {
+        long t0 = System.nanoTime();
+        double sum = 0;
+        for (int i = 0; i < steps; i++) {
+            try (NDManager m = params.manager().newSubManager()) {
+                float loss;
+                try (GradientCollector gc = Torch.engine().newGradientCollector()) {
+                    NDArray l = step.loss(m, i);
+                    gc.backward(l);
+                    loss = l.getFloat();
+                }
+                for (Map.Entry<String, NDArray> p : params.all().entrySet()) {
+                    NDArray grad = p.getValue().getGradient();
+                    grad.attach(m);
+                    adam.update(p.getKey(), p.getValue(), grad);
+                    grad.subi(grad); // torch accumulates gradients: clear them for the next step
+                }
+                sum += loss;
+            }
+        }
+        curve.add(epoch, sum / Math.max(1, steps), (System.nanoTime() - t0) / 1e9, log);
+    }
+}

@@ -1,0 +1,543 @@
+package io.rimirec.plugin.query;
+
+import io.rimirec.core.vector.VectorValues;
+import io.rimirec.plugin.model.ModelIds;
+
+import org.apache.lucene.search.Query;
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentLocation;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
+import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.index.query.QueryShardContext;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The {@code rimirec} query: partitioned multi-interest recall for one user.
+ *
+ * <pre>
+ * { "rimirec": {
+ *     "model": "ml1m",                       // required: a model uploaded to /_plugins/rimirec/models
+ *     "history": ["1193", "661", "914"],     // required, oldest first: item ids, or {"id": .., "vector": [..]} objects
+ *     "history_index": "items",              // where history ids are looked up (default: the searched index)
+ *     "size": 50,                            // M: candidates merged across circles
+ *     "beams": 6,                            // B: circles generated
+ *     "alpha": 1.0,                          // quota sharpness: quota_n = M * p_n^alpha / sum p^alpha
+ *     "exclude_history": true,               // never return items of the history
+ *     "filter": { "term": { "in_stock": true } },  // applied inside every circle's k-NN search
+ *     "k": 50,                               // per-circle k-NN k (default: size)
+ *     "ef_search": 100                       // HNSW candidate list (default: the index's)
+ * } }
+ * </pre>
+ *
+ * Resolved entirely on the coordinating node (see {@link RimirecResolver}); shards only ever receive the resulting
+ * {@link ScoredIdsQueryBuilder}.
+ */
+public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQueryBuilder> {
+
+    public static final String NAME = "rimirec";
+    static final ParseField MODEL = new ParseField("model");
+    static final ParseField HISTORY = new ParseField("history");
+    static final ParseField HISTORY_INDEX = new ParseField("history_index");
+    static final ParseField SIZE = new ParseField("size");
+    static final ParseField BEAMS = new ParseField("beams");
+    static final ParseField ALPHA = new ParseField("alpha");
+    static final ParseField EXCLUDE_HISTORY = new ParseField("exclude_history");
+    static final ParseField FILTER = new ParseField("filter");
+    static final ParseField K = new ParseField("k");
+    static final ParseField EF_SEARCH = new ParseField("ef_search");
+
+    public static final int DEFAULT_SIZE = 50;
+    public static final int DEFAULT_BEAMS = 6;
+    public static final double DEFAULT_ALPHA = 1.0;
+    public static final int MAX_SIZE = 10_000;
+    public static final int MAX_BEAMS = 64;
+    public static final int MAX_HISTORY = 10_000;
+
+    /** A history item: an id to look up, optionally with its vector given inline (then nothing is looked up). */
+    public record HistoryEntry(String id, float[] vector) {
+        public HistoryEntry {
+            if (id == null && vector == null) {
+                throw new IllegalArgumentException("a history entry needs an [id] or a [vector]");
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HistoryEntry h && Objects.equals(id, h.id) && Arrays.equals(vector, h.vector);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id, Arrays.hashCode(vector));
+        }
+    }
+
+    private final String model;
+    private final List<HistoryEntry> history;
+    private String historyIndex;
+    private int size = DEFAULT_SIZE;
+    private int beams = DEFAULT_BEAMS;
+    private double alpha = DEFAULT_ALPHA;
+    private boolean excludeHistory = true;
+    private QueryBuilder filter;
+    private Integer k;
+    private Integer efSearch;
+    private final Supplier<RimirecServices> services;
+    /** Set on the coordinating node once resolution is under way; never serialised (see doWriteTo). */
+    private Supplier<ScoredIdsQueryBuilder> resolved;
+
+    public RimirecQueryBuilder(String model, List<HistoryEntry> history, Supplier<RimirecServices> services) {
+        this.model = ModelIds.validate(model);
+        if (history == null) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [history]");
+        }
+        if (history.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] [history] is empty: expected at least one item id (or {\"id\", \"vector\"}), "
+                + "oldest first; rimirec needs some history to find a user's interests");
+        }
+        if (history.size() > MAX_HISTORY) {
+            throw new IllegalArgumentException("[" + NAME + "] [history] has " + history.size() + " entries; at most " + MAX_HISTORY + " are accepted");
+        }
+        this.history = List.copyOf(history);
+        this.services = services;
+    }
+
+    public RimirecQueryBuilder(StreamInput in, Supplier<RimirecServices> services) throws IOException {
+        super(in);
+        model = in.readString();
+        int n = in.readVInt();
+        List<HistoryEntry> h = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String id = in.readOptionalString();
+            float[] v = in.readBoolean() ? in.readFloatArray() : null;
+            h.add(new HistoryEntry(id, v));
+        }
+        history = List.copyOf(h);
+        historyIndex = in.readOptionalString();
+        size = in.readVInt();
+        beams = in.readVInt();
+        alpha = in.readDouble();
+        excludeHistory = in.readBoolean();
+        filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        k = in.readOptionalVInt();
+        efSearch = in.readOptionalVInt();
+        this.services = services;
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (resolved != null) {
+            throw new IllegalStateException("[" + NAME + "] is being resolved on the coordinating node and cannot be sent elsewhere");
+        }
+        out.writeString(model);
+        out.writeVInt(history.size());
+        for (HistoryEntry h : history) {
+            out.writeOptionalString(h.id());
+            out.writeBoolean(h.vector() != null);
+            if (h.vector() != null) {
+                out.writeFloatArray(h.vector());
+            }
+        }
+        out.writeOptionalString(historyIndex);
+        out.writeVInt(size);
+        out.writeVInt(beams);
+        out.writeDouble(alpha);
+        out.writeBoolean(excludeHistory);
+        out.writeOptionalNamedWriteable(filter);
+        out.writeOptionalVInt(k);
+        out.writeOptionalVInt(efSearch);
+    }
+
+    // ---- fluent setters (validated like the parser) -------------------------------------------------------------
+
+    public RimirecQueryBuilder historyIndex(String index) {
+        this.historyIndex = index;
+        return this;
+    }
+
+    public RimirecQueryBuilder size(int size) {
+        this.size = checkRange(SIZE, size, 1, MAX_SIZE);
+        return this;
+    }
+
+    public RimirecQueryBuilder beams(int beams) {
+        this.beams = checkRange(BEAMS, beams, 1, MAX_BEAMS);
+        return this;
+    }
+
+    public RimirecQueryBuilder alpha(double alpha) {
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("[" + NAME + "] [alpha] must be a finite number >= 0, got " + alpha);
+        }
+        this.alpha = alpha;
+        return this;
+    }
+
+    public RimirecQueryBuilder excludeHistory(boolean exclude) {
+        this.excludeHistory = exclude;
+        return this;
+    }
+
+    public RimirecQueryBuilder filter(QueryBuilder filter) {
+        this.filter = filter;
+        return this;
+    }
+
+    public RimirecQueryBuilder k(Integer k) {
+        this.k = k == null ? null : checkRange(K, k, 1, MAX_SIZE);
+        return this;
+    }
+
+    public RimirecQueryBuilder efSearch(Integer efSearch) {
+        this.efSearch = efSearch == null ? null : checkRange(EF_SEARCH, efSearch, 1, 100_000);
+        return this;
+    }
+
+    private static int checkRange(ParseField field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("[" + NAME + "] [" + field.getPreferredName() + "] must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public List<HistoryEntry> history() {
+        return history;
+    }
+
+    public String historyIndex() {
+        return historyIndex;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int beams() {
+        return beams;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public boolean excludeHistory() {
+        return excludeHistory;
+    }
+
+    public QueryBuilder filter() {
+        return filter;
+    }
+
+    /** Per-circle k-NN k: the explicit value, else {@link #size()} (a circle can never use more than M slots). */
+    public int effectiveK() {
+        return k != null ? k : size;
+    }
+
+    public Integer k() {
+        return k;
+    }
+
+    public Integer efSearch() {
+        return efSearch;
+    }
+
+    Supplier<RimirecServices> services() {
+        return services;
+    }
+
+    // ---- xcontent -------------------------------------------------------------------------------------------------
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME);
+        builder.field(MODEL.getPreferredName(), model);
+        builder.startArray(HISTORY.getPreferredName());
+        for (HistoryEntry h : history) {
+            if (h.vector() == null) {
+                builder.value(h.id());
+            } else {
+                builder.startObject();
+                if (h.id() != null) {
+                    builder.field("id", h.id());
+                }
+                builder.array("vector", h.vector());
+                builder.endObject();
+            }
+        }
+        builder.endArray();
+        if (historyIndex != null) {
+            builder.field(HISTORY_INDEX.getPreferredName(), historyIndex);
+        }
+        builder.field(SIZE.getPreferredName(), size);
+        builder.field(BEAMS.getPreferredName(), beams);
+        builder.field(ALPHA.getPreferredName(), alpha);
+        builder.field(EXCLUDE_HISTORY.getPreferredName(), excludeHistory);
+        if (filter != null) {
+            builder.field(FILTER.getPreferredName(), filter);
+        }
+        if (k != null) {
+            builder.field(K.getPreferredName(), k);
+        }
+        if (efSearch != null) {
+            builder.field(EF_SEARCH.getPreferredName(), efSearch);
+        }
+        printBoostAndQueryName(builder);
+        builder.endObject();
+    }
+
+    public static RimirecQueryBuilder fromXContent(XContentParser parser, Supplier<RimirecServices> services) throws IOException {
+        XContentLocation start = parser.getTokenLocation();
+        String model = null;
+        List<HistoryEntry> history = null;
+        String historyIndex = null;
+        Integer size = null, beams = null, k = null, efSearch = null;
+        Double alpha = null;
+        Boolean exclude = null;
+        QueryBuilder filter = null;
+        float boost = DEFAULT_BOOST;
+        String queryName = null;
+        String field = null;
+        XContentParser.Token token;
+        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                field = parser.currentName();
+                continue;
+            }
+            try {
+                if (MODEL.match(field, parser.getDeprecationHandler())) {
+                    model = expectString(parser, field);
+                } else if (HISTORY.match(field, parser.getDeprecationHandler())) {
+                    history = parseHistory(parser);
+                } else if (HISTORY_INDEX.match(field, parser.getDeprecationHandler())) {
+                    historyIndex = expectString(parser, field);
+                } else if (SIZE.match(field, parser.getDeprecationHandler())) {
+                    size = expectInt(parser, field);
+                } else if (BEAMS.match(field, parser.getDeprecationHandler())) {
+                    beams = expectInt(parser, field);
+                } else if (ALPHA.match(field, parser.getDeprecationHandler())) {
+                    if (!token.isValue() || token == XContentParser.Token.VALUE_STRING && !isNumeric(parser.text())) {
+                        throw new IllegalArgumentException("[" + field + "] must be a number");
+                    }
+                    alpha = parser.doubleValue();
+                } else if (EXCLUDE_HISTORY.match(field, parser.getDeprecationHandler())) {
+                    if (token != XContentParser.Token.VALUE_BOOLEAN) {
+                        throw new IllegalArgumentException("[" + field + "] must be true or false");
+                    }
+                    exclude = parser.booleanValue();
+                } else if (FILTER.match(field, parser.getDeprecationHandler())) {
+                    if (token != XContentParser.Token.START_OBJECT) {
+                        throw new IllegalArgumentException("[" + field + "] must be a query object");
+                    }
+                    filter = parseInnerQueryBuilder(parser);
+                } else if (K.match(field, parser.getDeprecationHandler())) {
+                    k = expectInt(parser, field);
+                } else if (EF_SEARCH.match(field, parser.getDeprecationHandler())) {
+                    efSearch = expectInt(parser, field);
+                } else if (BOOST_FIELD.match(field, parser.getDeprecationHandler())) {
+                    boost = parser.floatValue();
+                } else if (NAME_FIELD.match(field, parser.getDeprecationHandler())) {
+                    queryName = parser.text();
+                } else {
+                    throw new IllegalArgumentException(
+                        "unknown field [" + field + "]: expected one of model, history, history_index, size, beams, alpha, exclude_history, "
+                            + "filter, k, ef_search, boost, _name"
+                    );
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + e.getMessage());
+            }
+        }
+        if (model == null) {
+            throw new ParsingException(start, "[" + NAME + "] requires [model]: the id of an uploaded rimirec model");
+        }
+        if (history == null) {
+            throw new ParsingException(start, "[" + NAME + "] requires [history]: the user's item ids, oldest first");
+        }
+        try {
+            RimirecQueryBuilder b = new RimirecQueryBuilder(model, history, services);
+            b.historyIndex(historyIndex);
+            if (size != null) {
+                b.size(size);
+            }
+            if (beams != null) {
+                b.beams(beams);
+            }
+            if (alpha != null) {
+                b.alpha(alpha);
+            }
+            if (exclude != null) {
+                b.excludeHistory(exclude);
+            }
+            b.filter(filter).k(k).efSearch(efSearch);
+            return b.boost(boost).queryName(queryName);
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage().startsWith("[" + NAME + "]") ? e.getMessage() : "[" + NAME + "] " + e.getMessage();
+            throw new ParsingException(start, msg);
+        }
+    }
+
+    private static boolean isNumeric(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String expectString(XContentParser parser, String field) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.VALUE_STRING) {
+            throw new IllegalArgumentException("[" + field + "] must be a string");
+        }
+        return parser.text();
+    }
+
+    private static int expectInt(XContentParser parser, String field) throws IOException {
+        XContentParser.Token t = parser.currentToken();
+        if (t != XContentParser.Token.VALUE_NUMBER && t != XContentParser.Token.VALUE_STRING) {
+            throw new IllegalArgumentException("[" + field + "] must be an integer");
+        }
+        double d;
+        try {
+            d = parser.doubleValue();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + field + "] must be an integer, got [" + parser.text() + "]");
+        }
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("[" + field + "] must be an integer, got [" + parser.text() + "]");
+        }
+        return (int) d;
+    }
+
+    private static List<HistoryEntry> parseHistory(XContentParser parser) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
+            throw new IllegalArgumentException("[history] must be an array of item ids (oldest first) or {\"id\", \"vector\"} objects");
+        }
+        List<HistoryEntry> out = new ArrayList<>();
+        XContentParser.Token t;
+        int position = 0;
+        while ((t = parser.nextToken()) != XContentParser.Token.END_ARRAY) {
+            if (t == XContentParser.Token.VALUE_STRING || t == XContentParser.Token.VALUE_NUMBER) {
+                out.add(new HistoryEntry(parser.text(), null));
+            } else if (t == XContentParser.Token.START_OBJECT) {
+                String id = null;
+                float[] vector = null;
+                String f = null;
+                while ((t = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+                    if (t == XContentParser.Token.FIELD_NAME) {
+                        f = parser.currentName();
+                    } else if ("id".equals(f) && t.isValue()) {
+                        id = parser.text();
+                    } else if ("vector".equals(f) && t == XContentParser.Token.START_ARRAY) {
+                        vector = VectorValues.parse(parser.list(), "history[" + position + "].vector", -1);
+                    } else {
+                        throw new IllegalArgumentException("[history][" + position + "] has an unknown or malformed field [" + f
+                            + "]: expected [id] (a string) and/or [vector] (an array of numbers)");
+                    }
+                }
+                if (id == null && vector == null) {
+                    throw new IllegalArgumentException("[history][" + position + "] needs an [id] or a [vector]");
+                }
+                out.add(new HistoryEntry(id, vector));
+            } else {
+                throw new IllegalArgumentException("[history][" + position + "] must be an item id (string) or an {\"id\", \"vector\"} object");
+            }
+            position++;
+        }
+        return out;
+    }
+
+    // ---- rewriting and execution ------------------------------------------------------------------------------------
+
+    @Override
+    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (resolved != null) {
+            ScoredIdsQueryBuilder result = resolved.get();
+            return result == null ? this : result; // null: the async action has not finished yet
+        }
+        QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+        if (coordinator == null) {
+            return this; // shards: the coordinator has replaced this query already (see doToQuery)
+        }
+        RimirecServices s = services.get();
+        if (s == null) {
+            throw new IllegalStateException("[" + NAME + "] rimirec is still starting on this node; retry");
+        }
+        String[] indices = coordinator.getSearchRequest() == null ? new String[0] : coordinator.getSearchRequest().indices();
+        SetOnce<ScoredIdsQueryBuilder> result = new SetOnce<>();
+        RimirecQueryBuilder pending = copy();
+        pending.resolved = result::get;
+        coordinator.registerAsyncAction((client, listener) -> new RimirecResolver(this, indices, client, s)
+            .run(ActionListener.wrap(r -> {
+                result.set(r);
+                listener.onResponse(null);
+            }, listener::onFailure)));
+        return pending;
+    }
+
+    /** A copy of this query's parameters (not its resolution state). */
+    private RimirecQueryBuilder copy() {
+        RimirecQueryBuilder c = new RimirecQueryBuilder(model, history, services);
+        c.historyIndex = historyIndex;
+        c.size = size;
+        c.beams = beams;
+        c.alpha = alpha;
+        c.excludeHistory = excludeHistory;
+        c.filter = filter;
+        c.k = k;
+        c.efSearch = efSearch;
+        c.boost(boost());
+        c.queryName(queryName());
+        return c;
+    }
+
+    @Override
+    protected Query doToQuery(QueryShardContext context) {
+        throw new IllegalStateException(
+            "[" + NAME + "] must be resolved on the coordinating node before it reaches a shard; use it in a _search request"
+        );
+    }
+
+    @Override
+    protected boolean doEquals(RimirecQueryBuilder o) {
+        return model.equals(o.model)
+            && history.equals(o.history)
+            && Objects.equals(historyIndex, o.historyIndex)
+            && size == o.size
+            && beams == o.beams
+            && Double.compare(alpha, o.alpha) == 0
+            && excludeHistory == o.excludeHistory
+            && Objects.equals(filter, o.filter)
+            && Objects.equals(k, o.k)
+            && Objects.equals(efSearch, o.efSearch);
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch);
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+}

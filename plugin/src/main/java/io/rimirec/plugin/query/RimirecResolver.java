@@ -1,0 +1,275 @@
+package io.rimirec.plugin.query;
+
+import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.merge.QuotaMerge;
+import io.rimirec.core.recall.HistoryItem;
+import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.vector.VectorValues;
+import io.rimirec.plugin.knn.KnnQueries;
+import io.rimirec.plugin.model.LoadedModel;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetRequest;
+import org.opensearch.action.get.MultiGetResponse;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.common.xcontent.support.XContentMapValues;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.fetch.subphase.FetchSourceContext;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Resolves one {@code rimirec} query on the coordinating node, asynchronously and in this order (DESIGN §1, §3):
+ * the model from the node's cache; the history's vectors by one multi-get (with the caller's security context);
+ * on the rimirec thread pool, the generator's circles, the behaviour split and one user vector per circle (core's
+ * {@link RecallPlanner}, the code the offline evaluation runs); one multi-search of k-NN queries, each restricted to
+ * one circle; the quota merge. The answer is a {@link ScoredIdsQueryBuilder} whose explanations say where each hit
+ * came from and whose summary lists circles, quotas and timings.
+ */
+final class RimirecResolver {
+
+    private static final int MAX_MISSING_IDS_SHOWN = 5;
+
+    private final RimirecQueryBuilder query;
+    private final String[] searchedIndices;
+    private final Client client;
+    private final RimirecServices services;
+
+    private LoadedModel model;
+    private BundleManifest.Fields fields;
+    private final List<HistoryItem> history = new ArrayList<>();
+    private final List<String> missing = new ArrayList<>();
+    private RecallPlanner.Plan plan;
+    private String userVectorsName;
+    private long historyNanos;
+    private long knnNanos;
+
+    RimirecResolver(RimirecQueryBuilder query, String[] searchedIndices, Client client, RimirecServices services) {
+        this.query = query;
+        this.searchedIndices = searchedIndices;
+        this.client = client;
+        this.services = services;
+    }
+
+    void run(ActionListener<ScoredIdsQueryBuilder> listener) {
+        services.models().getModel(query.model(), ActionListener.wrap(m -> {
+            model = m;
+            fields = m.bundle().manifest().fields();
+            fetchHistory(listener);
+        }, listener::onFailure));
+    }
+
+    // ---- 1. history --------------------------------------------------------------------------------------------
+
+    private void fetchHistory(ActionListener<ScoredIdsQueryBuilder> listener) {
+        long t0 = System.nanoTime();
+        List<RimirecQueryBuilder.HistoryEntry> toFetch = query.history().stream().filter(h -> h.vector() == null).toList();
+        if (toFetch.isEmpty()) {
+            historyNanos = System.nanoTime() - t0;
+            collectHistory(Map.of(), listener);
+            return;
+        }
+        String index = historyIndex();
+        MultiGetRequest mget = new MultiGetRequest();
+        FetchSourceContext source = new FetchSourceContext(true, new String[] {fields.vector()}, null);
+        for (RimirecQueryBuilder.HistoryEntry h : toFetch) {
+            mget.add(new MultiGetRequest.Item(index, h.id()).fetchSourceContext(source));
+        }
+        client.multiGet(mget, ActionListener.wrap(response -> {
+            historyNanos = System.nanoTime() - t0;
+            collectHistory(vectorsById(response, index), listener);
+        }, listener::onFailure));
+    }
+
+    /** history_index, or the one index the search names. */
+    private String historyIndex() {
+        if (query.historyIndex() != null) {
+            return query.historyIndex();
+        }
+        if (searchedIndices.length == 1 && !searchedIndices[0].contains("*") && !searchedIndices[0].contains(",")
+            && !searchedIndices[0].equals("_all")) {
+            return searchedIndices[0];
+        }
+        throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] the search names " + (searchedIndices.length == 0
+            ? "no index" : "indices " + String.join(",", searchedIndices)) + ", so set [history_index] to the one index (or alias) "
+            + "where the history item ids are found");
+    }
+
+    private Map<String, float[]> vectorsById(MultiGetResponse response, String index) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (MultiGetItemResponse item : response.getResponses()) {
+            if (item.isFailed()) {
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] could not read history item [" + item.getId()
+                    + "] from [" + index + "]: " + item.getFailure().getMessage());
+            }
+            if (!item.getResponse().isExists() || item.getResponse().getSourceAsMap() == null) {
+                continue;
+            }
+            Object raw = XContentMapValues.extractValue(fields.vector(), item.getResponse().getSourceAsMap());
+            if (raw == null) {
+                continue; // an item without a vector is treated like an unknown item
+            }
+            try {
+                out.put(item.getId(), VectorValues.parse(raw, fields.vector(), model.tree().dimension()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + item.getId() + "] in ["
+                    + index + "]: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private void collectHistory(Map<String, float[]> fetched, ActionListener<ScoredIdsQueryBuilder> listener) {
+        try {
+            CircleTree tree = model.tree();
+            int position = 0;
+            for (RimirecQueryBuilder.HistoryEntry h : query.history()) {
+                float[] v = h.vector();
+                if (v != null) {
+                    if (v.length != tree.dimension()) {
+                        throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] [history][" + position + "][vector] has "
+                            + v.length + " values but model [" + model.id() + "] expects " + tree.dimension());
+                    }
+                } else {
+                    v = fetched.get(h.id());
+                }
+                if (v == null) {
+                    missing.add(h.id());
+                } else {
+                    history.add(new HistoryItem(h.id(), v, tree.assign(v)));
+                }
+                position++;
+            }
+            if (history.isEmpty()) {
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] none of the " + missing.size()
+                    + " history items was found with a [" + fields.vector() + "] in [" + historyIndex() + "] (" + missingText()
+                    + "): rimirec needs at least one known item to find the user's interests");
+            }
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
+        services.threadPool().executor(services.executor()).execute(
+            services.threadPool().getThreadContext().preserveContext(() -> planAndSearch(listener)));
+    }
+
+    // ---- 2. circles, user vectors, k-NN per circle -------------------------------------------------------------
+
+    private void planAndSearch(ActionListener<ScoredIdsQueryBuilder> listener) {
+        MultiSearchRequest msearch = new MultiSearchRequest();
+        try {
+            RecallPlanner planner = model.planner(services.sessions());
+            userVectorsName = planner.userVectors().name();
+            plan = planner.plan(history, query.beams());
+            int k = query.effectiveK();
+            for (RecallPlanner.CirclePlan c : plan.circles()) {
+                BoolQueryBuilder filter = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()));
+                if (query.filter() != null) {
+                    filter.filter(query.filter());
+                }
+                if (query.excludeHistory()) {
+                    List<String> ids = history.stream().map(HistoryItem::id).filter(id -> id != null).toList();
+                    if (!ids.isEmpty()) {
+                        filter.mustNot(QueryBuilders.idsQuery().addIds(ids.toArray(new String[0])));
+                    }
+                }
+                QueryBuilder knn = KnnQueries.filteredKnn(fields.vector(), c.userVector(), k, filter, query.efSearch());
+                msearch.add(new SearchRequest(searchedIndices).source(new SearchSourceBuilder().query(knn).size(k)
+                    .fetchSource(false).trackTotalHits(false)));
+            }
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
+        long t0 = System.nanoTime();
+        client.multiSearch(msearch, ActionListener.wrap(response -> {
+            knnNanos = System.nanoTime() - t0;
+            merge(response, listener);
+        }, listener::onFailure));
+    }
+
+    // ---- 3. quota merge ----------------------------------------------------------------------------------------
+
+    private void merge(MultiSearchResponse response, ActionListener<ScoredIdsQueryBuilder> listener) {
+        try {
+            long t0 = System.nanoTime();
+            List<RecallPlanner.CirclePlan> circles = plan.circles();
+            List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(circles.size());
+            Map<String, Float> knnScore = new LinkedHashMap<>();
+            for (int i = 0; i < circles.size(); i++) {
+                MultiSearchResponse.Item item = response.getResponses()[i];
+                RecallPlanner.CirclePlan c = circles.get(i);
+                if (item.isFailure()) {
+                    throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] the k-NN search of circle [" + c.circle()
+                        + "] on field [" + fields.vector() + "] failed: " + item.getFailureMessage(), item.getFailure());
+                }
+                List<String> ids = new ArrayList<>();
+                for (SearchHit hit : item.getResponse().getHits().getHits()) {
+                    ids.add(hit.getId());
+                    knnScore.merge(c.circle() + "|" + hit.getId(), hit.getScore(), Math::max);
+                }
+                candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
+            }
+            List<QuotaMerge.Hit> merged = QuotaMerge.merge(candidates, query.size(), query.alpha());
+            long mergeNanos = System.nanoTime() - t0;
+            List<ScoredIdsQueryBuilder.ScoredId> hits = new ArrayList<>(merged.size());
+            int n = merged.size();
+            for (int pos = 0; pos < n; pos++) {
+                QuotaMerge.Hit h = merged.get(pos);
+                // Scores keep the merged order under any sort by score: (M - position) / M, in (0, 1].
+                float score = (float) (n - pos) / n;
+                Float knn = knnScore.get(h.circle() + "|" + h.item());
+                hits.add(new ScoredIdsQueryBuilder.ScoredId(h.item(), score, String.format(Locale.ROOT,
+                    "rimirec: circle %s (probability %.4f, quota %d), rank %d in the circle, k-NN score %.4f, merged position %d of %d",
+                    h.circle(), h.probability(), h.quota(), h.rankInCircle() + 1, knn == null ? Float.NaN : knn, pos + 1, n)));
+            }
+            listener.onResponse(new ScoredIdsQueryBuilder(hits).summary(summary(merged, mergeNanos)));
+        } catch (Exception e) {
+            listener.onFailure(e);
+        }
+    }
+
+    private String summary(List<QuotaMerge.Hit> merged, long mergeNanos) {
+        Map<String, int[]> perCircle = new LinkedHashMap<>(); // circle -> {quota, hits}
+        for (RecallPlanner.CirclePlan c : plan.circles()) {
+            perCircle.put(c.circle().toString(), new int[2]);
+        }
+        for (QuotaMerge.Hit h : merged) {
+            int[] qh = perCircle.get(h.circle());
+            qh[0] = h.quota();
+            qh[1]++;
+        }
+        StringBuilder sb = new StringBuilder("rimirec model=").append(model.id()).append(" circles=[");
+        for (int i = 0; i < plan.circles().size(); i++) {
+            RecallPlanner.CirclePlan c = plan.circles().get(i);
+            int[] qh = perCircle.get(c.circle().toString());
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s p=%.4f quota=%s history=%d hits=%d", c.circle(),
+                c.probability(), qh[1] == 0 ? "-" : Integer.toString(qh[0]), c.historyItems(), qh[1]));
+        }
+        sb.append(String.format(Locale.ROOT, "] history=%d/%d", history.size(), history.size() + missing.size()));
+        if (!missing.isEmpty()) {
+            sb.append(" (").append(missingText()).append(')');
+        }
+        sb.append(String.format(Locale.ROOT, " user_vectors=%s timings_ms={history_fetch=%.2f, generate=%.2f, user_vectors=%.2f, knn=%.2f, merge=%.2f}",
+            userVectorsName, historyNanos / 1e6, plan.generateNanos() / 1e6,
+            plan.userVectorNanos() / 1e6, knnNanos / 1e6, mergeNanos / 1e6));
+        return sb.toString();
+    }
+
+    private String missingText() {
+        List<String> shown = missing.subList(0, Math.min(MAX_MISSING_IDS_SHOWN, missing.size()));
+        return "not found: " + String.join(", ", shown) + (missing.size() > shown.size() ? " and " + (missing.size() - shown.size()) + " more" : "");
+    }
+}

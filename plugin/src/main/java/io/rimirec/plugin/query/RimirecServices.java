@@ -1,0 +1,16 @@
+package io.rimirec.plugin.query;
+
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.plugin.model.ModelProvider;
+import org.opensearch.threadpool.ThreadPool;
+
+/**
+ * What the {@code rimirec} query needs from the node. Query parsers are registered before the plugin's components
+ * exist, so queries reach these through a supplier that {@code RimirecPlugin} fills in {@code createComponents}.
+ *
+ * @param models     models by id, from this node's cache
+ * @param threadPool the node's pools; inference runs on {@code RimirecPlugin.THREAD_POOL}
+ * @param executor   the name of that pool
+ * @param sessions   ONNX Runtime sessions (CPU, or CUDA when configured and available)
+ */
+public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions) {}
