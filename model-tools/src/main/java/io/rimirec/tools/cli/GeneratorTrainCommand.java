@@ -57,7 +57,7 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
     @Option(names = "--validation-share", defaultValue = "0.1") double validationShare;
     @Option(names = "--lr", defaultValue = "0.001") float lr;
     @Option(names = "--patience", defaultValue = "3") int patience;
-    @Option(names = "--max-minutes", defaultValue = "0") double maxMinutes;
+    @Option(names = "--max-minutes", defaultValue = "0", description = "stop training after this many minutes, checked before every batch; the partial epoch is validated (0 = no limit)") double maxMinutes;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--length-policy", defaultValue = "default", description = "ranking of finished paths: default (= raw), raw, normalized (alpha=1), or alpha=A,bonus=B (default: ${DEFAULT-VALUE})") String lengthPolicy;
 

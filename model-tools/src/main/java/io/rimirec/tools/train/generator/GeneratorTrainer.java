@@ -27,7 +27,8 @@ import java.util.Random;
  * expected negative log-likelihood of its target paths (weights normalised to 1 per sample), with the softmax
  * at each step restricted to the tokens the tree allows there (the beam search's own masking). Validation loss
  * is computed on held-out users every epoch; the best epoch's parameters are kept and training stops after
- * {@code patience} epochs without improvement.
+ * {@code patience} epochs without improvement, or at the time limit (checked before every batch; the partial
+ * epoch is validated and kept if it is the best).
  */
 public final class GeneratorTrainer {
 
@@ -123,7 +124,11 @@ public final class GeneratorTrainer {
             progress.start("epoch " + epoch, batches);
             double running = 0;
             double trainSum = 0;
+            int done = 0;
             for (int b = 0; b < batches; b++) {
+                if (b > 0 && options.maxMinutes > 0 && (System.nanoTime() - start) / 6e10 >= options.maxMinutes) {
+                    break; // the time limit holds mid-epoch too: the partial epoch is validated below
+                }
                 List<TrainingSamples.Sample> batch = epochSamples.subList(b * options.batchSize, Math.min(epochSamples.size(), (b + 1) * options.batchSize));
                 try (NDManager step = manager.newSubManager()) {
                     float loss;
@@ -143,18 +148,22 @@ public final class GeneratorTrainer {
                 }
                 progress.note(String.format(Locale.ROOT, "loss %.4f", running));
                 progress.advance(1);
+                done++;
             }
             progress.finish();
             double val = validationLoss(net, manager, validation);
             double minutes = (System.nanoTime() - start) / 6e10;
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("epoch", epoch);
-            e.put("train_loss", round(trainSum / batches));
+            e.put("train_loss", round(trainSum / Math.max(1, done)));
+            if (done < batches) {
+                e.put("batches", done + " of " + batches);
+            }
             e.put("validation_loss", round(val));
             e.put("minutes", round(minutes));
             history.add(e);
             System.err.printf(Locale.ROOT, "epoch %d: train %.4f, validation %.4f (per-step prior %.4f, per-circle prior %.4f), %.1f min%n",
-                epoch, trainSum / batches, val, stepPrior, triePrior, minutes);
+                epoch, trainSum / Math.max(1, done), val, stepPrior, triePrior, minutes);
             if (val < best - 1e-4) {
                 best = val;
                 bestEpoch = epoch;

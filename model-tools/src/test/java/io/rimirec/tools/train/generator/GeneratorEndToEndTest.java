@@ -81,6 +81,27 @@ class GeneratorEndToEndTest {
     }
 
     @Test
+    void theTimeLimitHoldsInsideAnEpoch() {
+        CircleTree tree = planted.data.tree();
+        TargetBuilder tb = new TargetBuilder(tree, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
+        // A limit already passed after the first batch: one batch of the first epoch, validated, then stop.
+        GeneratorTrainer limited = new GeneratorTrainer(planted.data, config, tb, new GeneratorTrainer.Options(5, 32, 2, 0.15, 5e-3f, 2, 10, 3, 1e-9));
+        int[] users = new int[planted.data.users()];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = i;
+        }
+        GeneratorTrainer.Result r = limited.train(users, manager);
+        try (GeneratorNetwork net = r.network()) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> epochs = (List<Map<String, Object>>) r.info().get("epochs");
+            assertEquals(1, epochs.size(), epochs.toString());
+            assertTrue(String.valueOf(epochs.get(0).get("batches")).startsWith("1 of "), epochs.toString());
+            assertTrue(String.valueOf(r.info().get("stop")).startsWith("time limit"), String.valueOf(r.info().get("stop")));
+            assertEquals(1, r.info().get("best_epoch"));
+        }
+    }
+
+    @Test
     void exportedGraphsPassTheOnnxChecker() {
         for (String f : List.of(GeneratorArtifact.ENCODER, GeneratorArtifact.DECODER)) {
             onnx.check_model(artifact.resolve(f).toString(), true, false, false); // full check: with shape inference
