@@ -1,15 +1,14 @@
 package io.rimirec.it;
 
-import ai.djl.ndarray.NDManager;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.generate.InterestGenerator;
-import io.rimirec.core.generate.LengthPolicy;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.GeneratorConfig;
@@ -48,18 +47,8 @@ final class RecallFixture {
         TargetBuilder targets = new TargetBuilder(tree, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
         GeneratorTrainer trainer = new GeneratorTrainer(planted.data, config, targets,
             new GeneratorTrainer.Options(5, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
-        int[] users = new int[planted.data.users()];
-        for (int i = 0; i < users.length; i++) {
-            users[i] = i;
-        }
         Path artifact = Files.createDirectories(workDir).resolve("generator");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            GeneratorTrainer.Result result = trainer.train(users, manager);
-            GeneratorArtifact.writeGraphs(artifact, result.network());
-            GeneratorArtifact.writeManifest(artifact, GeneratorArtifact.manifest(config, tree, LengthPolicy.DEFAULT, targets.describe(),
-                result.info()));
-            result.network().close();
-        }
+        GeneratorArtifact.trainAndWrite(trainer, config, targets, tree, artifact, ProgressListener.NONE);
         bundle = BundlePacker.ofTree(tree).name("planted").generator(artifact).pack();
         generator = InterestGenerator.load(BundleArchive.read(bundle, Long.MAX_VALUE), new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
     }

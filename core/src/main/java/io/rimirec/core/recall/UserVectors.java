@@ -41,16 +41,10 @@ public interface UserVectors {
         }
 
         private static float[] mean(List<HistoryItem> history, List<Integer> positions) {
-            int n = positions == null ? history.size() : positions.size();
-            float[] m = new float[history.get(0).vector().length];
-            for (int i = 0; i < n; i++) {
-                float[] v = history.get(positions == null ? i : positions.get(i)).vector();
-                for (int d = 0; d < m.length; d++) {
-                    m[d] += v[d];
-                }
-            }
-            float norm = Vectors.norm(m);
-            return norm == 0f ? m : Vectors.normalized(m);
+            List<float[]> vectors = positions == null
+                ? history.stream().map(HistoryItem::vector).toList()
+                : positions.stream().map(p -> history.get(p).vector()).toList();
+            return Vectors.normalizedMean(vectors);
         }
     };
 }

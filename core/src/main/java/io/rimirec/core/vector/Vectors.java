@@ -1,5 +1,7 @@
 package io.rimirec.core.vector;
 
+import java.util.List;
+
 /** Small dense-vector kernels. Plain loops: the JIT vectorises them, and they keep core dependency-free. */
 public final class Vectors {
 
@@ -81,6 +83,19 @@ public final class Vectors {
         float[] out = a.clone();
         normalizeInPlace(out);
         return out;
+    }
+
+    /** The unit-length direction of the sum of {@code vectors} (non-empty, same length); a zero sum stays zero. */
+    public static float[] normalizedMean(List<float[]> vectors) {
+        float[] sum = new float[vectors.get(0).length];
+        for (float[] v : vectors) {
+            checkSameLength(sum, v);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += v[i];
+            }
+        }
+        normalizeInPlace(sum);
+        return sum;
     }
 
     public static void normalizeInPlace(float[] a) {

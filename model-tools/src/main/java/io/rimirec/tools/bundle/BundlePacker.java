@@ -7,6 +7,7 @@ import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.tree.TreeFormat;
+import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +111,7 @@ public final class BundlePacker {
             }
             return zip;
         } finally {
-            deleteRecursively(staging);
+            MoreFiles.deleteRecursively(staging);
         }
     }
 
@@ -150,17 +150,6 @@ public final class BundlePacker {
                     throw new UncheckedIOException(e);
                 }
             });
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

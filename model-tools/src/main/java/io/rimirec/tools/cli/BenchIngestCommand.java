@@ -1,6 +1,5 @@
 package io.rimirec.tools.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rimirec.core.cluster.HierarchicalKMeans;
 import io.rimirec.core.cluster.TreeOptions;
@@ -164,12 +163,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         List<String> bodies = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < catalogue.size(); i++) {
-            ObjectNode doc = JsonHttp.MAPPER.createObjectNode();
-            doc.put("item_id", SyntheticCatalogue.id(i));
-            ArrayNode v = doc.putArray("item_vector");
-            for (float x : catalogue.vector(i)) {
-                v.add(x);
-            }
+            ObjectNode doc = IndexTemplates.itemDocument(SyntheticCatalogue.id(i), catalogue.vector(i));
             sb.append("{\"index\":{\"_id\":\"").append(SyntheticCatalogue.id(i)).append("\"}}\n")
                 .append(JsonHttp.MAPPER.writeValueAsString(doc)).append('\n');
             if ((i + 1) % batch == 0 || i == catalogue.size() - 1) {

@@ -1,5 +1,7 @@
 package io.rimirec.tools.cluster;
 
+import io.rimirec.tools.util.MoreFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -206,7 +208,7 @@ public final class LocalCluster implements AutoCloseable {
                 if (bindRace && attempt < MAX_START_ATTEMPTS) {
                     log.accept("a port was taken between choosing and binding it; retrying with other ports");
                     for (Node n : nodes) {
-                        Session.deleteRecursively(n.dir);
+                        MoreFiles.deleteRecursively(n.dir);
                     }
                     continue;
                 }
@@ -376,7 +378,7 @@ public final class LocalCluster implements AutoCloseable {
             stopNodes();
         } finally {
             try {
-                Session.deleteRecursively(clusterDir);
+                MoreFiles.deleteRecursively(clusterDir);
             } catch (IOException | UncheckedIOException e) {
                 log.accept("could not delete " + clusterDir + ": " + e);
             }

@@ -1,5 +1,7 @@
 package io.rimirec.tools.cluster;
 
+import io.rimirec.tools.util.MoreFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,7 +92,7 @@ final class Session {
     static synchronized void deleteAll() {
         for (Session s : SESSIONS.values()) {
             try {
-                deleteRecursively(s.dir);
+                MoreFiles.deleteRecursively(s.dir);
             } catch (IOException | UncheckedIOException e) {
                 System.err.println("[local-cluster] could not delete " + s.dir + ": " + e);
             }
@@ -242,7 +244,7 @@ final class Session {
                 if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS) && isStale(d)) {
                     log.accept("removing " + d + " left behind by a JVM that is gone");
                     try {
-                        deleteRecursively(d);
+                        MoreFiles.deleteRecursively(d);
                     } catch (IOException | UncheckedIOException e) {
                         log.accept("could not remove " + d + ": " + e);
                     }
@@ -272,36 +274,6 @@ final class Session {
 
     private static long startMillis(ProcessHandle h) {
         return h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                if (e instanceof java.nio.file.NoSuchFileException) {
-                    return FileVisitResult.CONTINUE; // removed meanwhile (e.g. by a watchdog)
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /**

@@ -19,6 +19,7 @@ import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.opensearch.ModelStoreClient;
 
 import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ public final class Demo {
             bundle = BundlePacker.ofTree(tree).name("rimirec demo").description("synthetic catalogue: tree + interest generator")
                 .generator(generatorDir).pack();
         } finally {
-            deleteRecursively(work);
+            MoreFiles.deleteRecursively(work);
         }
 
         t = System.nanoTime();
@@ -166,12 +167,7 @@ public final class Demo {
         BulkIndexer bulk = new BulkIndexer(http, options.index(), 2000, null);
         progress.start("indexing through the pipeline", catalogue.size());
         for (int i = 0; i < catalogue.size(); i++) {
-            ObjectNode doc = JsonHttp.MAPPER.createObjectNode();
-            doc.put("item_id", SyntheticCatalogue.id(i));
-            ArrayNode v = doc.putArray("item_vector");
-            for (float x : catalogue.vector(i)) {
-                v.add(x);
-            }
+            ObjectNode doc = IndexTemplates.itemDocument(SyntheticCatalogue.id(i), catalogue.vector(i));
             bulk.add(SyntheticCatalogue.id(i), doc);
             progress.advance(1);
         }
@@ -199,7 +195,7 @@ public final class Demo {
         for (int item : user.history()) {
             history.add(catalogue.vector(item));
         }
-        return mean(history);
+        return Vectors.normalizedMean(history);
     }
 
     /** One k-NN query with the mean of the whole history: the single-vector answer. */
@@ -213,10 +209,7 @@ public final class Demo {
     /** The search body of a plain k-NN query for {@code vector}, k = size, history excluded. */
     public static ObjectNode plainBody(float[] vector, List<String> historyIds, int size) {
         ObjectNode knn = JsonHttp.MAPPER.createObjectNode();
-        ArrayNode v = knn.putArray("vector");
-        for (float x : vector) {
-            v.add(x);
-        }
+        knn.set("vector", JsonHttp.array(vector));
         knn.put("k", size);
         ArrayNode exclude = knn.putObject("filter").putObject("bool").putObject("must_not").putObject("ids").putArray("values");
         historyIds.forEach(exclude::add);
@@ -287,27 +280,9 @@ public final class Demo {
         out.flush();
     }
 
-    private static float[] mean(List<float[]> vectors) {
-        float[] m = new float[vectors.get(0).length];
-        for (float[] v : vectors) {
-            for (int i = 0; i < m.length; i++) {
-                m[i] += v[i];
-            }
-        }
-        return Vectors.normalized(m);
-    }
-
     private void say(String format, Object... args) {
         log.printf(Locale.ROOT, format + "%n", args);
         log.flush();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static long lap(long startNanos) {

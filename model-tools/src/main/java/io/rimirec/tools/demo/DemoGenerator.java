@@ -1,7 +1,5 @@
 package io.rimirec.tools.demo;
 
-import ai.djl.ndarray.NDManager;
-import io.rimirec.core.generate.LengthPolicy;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.data.synthetic.SyntheticCatalogue;
@@ -37,18 +35,6 @@ final class DemoGenerator {
         TargetBuilder targets = new TargetBuilder(tree, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
         GeneratorTrainer trainer = new GeneratorTrainer(data, config, targets,
             new GeneratorTrainer.Options(epochs, 64, 2, 0.1, 3e-3f, 2, 10, seed, 0));
-        int[] all = new int[users.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            GeneratorTrainer.Result result = trainer.train(all, manager, progress);
-            try (var net = result.network()) {
-                GeneratorArtifact.writeGraphs(dir, net);
-                GeneratorArtifact.writeManifest(dir, GeneratorArtifact.manifest(config, tree, LengthPolicy.DEFAULT, targets.describe(),
-                    result.info()));
-            }
-            return result.info();
-        }
+        return GeneratorArtifact.trainAndWrite(trainer, config, targets, tree, dir, progress);
     }
 }

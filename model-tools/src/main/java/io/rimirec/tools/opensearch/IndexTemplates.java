@@ -50,6 +50,14 @@ public final class IndexTemplates {
         http.put("/_index_template/" + INDEX_TEMPLATE, read("index/rimirec-items.json"));
     }
 
+    /** An item document as the templates map it: {@code item_id} and {@code item_vector} (circles come from the pipeline). */
+    public static ObjectNode itemDocument(String id, float[] vector) {
+        ObjectNode doc = JsonHttp.MAPPER.createObjectNode();
+        doc.put("item_id", id);
+        doc.set("item_vector", JsonHttp.array(vector));
+        return doc;
+    }
+
     /** The mappings component with another vector dimension and space type. */
     public static UnaryOperator<ObjectNode> vectorField(int dimension, String spaceType) {
         return component -> {

@@ -1,6 +1,7 @@
 package io.rimirec.tools.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -28,6 +29,15 @@ public final class JsonHttp {
 
     public RestClient client() {
         return client;
+    }
+
+    /** A JSON array of the vector's values. */
+    public static ArrayNode array(float[] vector) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (float x : vector) {
+            a.add(x);
+        }
+        return a;
     }
 
     /** Sends {@code body} (a JSON string, a Jackson node, or any object Jackson can write; null for none). */

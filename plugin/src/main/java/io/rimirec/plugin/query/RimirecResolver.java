@@ -78,7 +78,7 @@ final class RimirecResolver {
         List<RimirecQueryBuilder.HistoryEntry> toFetch = query.history().stream().filter(h -> h.vector() == null).toList();
         if (toFetch.isEmpty()) {
             historyNanos = System.nanoTime() - t0;
-            collectHistory(Map.of(), listener);
+            onRimirecPool(listener, () -> collectHistory(Map.of(), listener));
             return;
         }
         String index = historyIndex();
@@ -89,8 +89,20 @@ final class RimirecResolver {
         }
         client.multiGet(mget, ActionListener.wrap(response -> {
             historyNanos = System.nanoTime() - t0;
-            collectHistory(vectorsById(response, index), listener);
+            // Parsing up to 10,000 vectors and descending the tree for each is CPU work: not on a network thread.
+            onRimirecPool(listener, () -> collectHistory(vectorsById(response, index), listener));
         }, listener::onFailure));
+    }
+
+    /** Runs {@code work} on the rimirec pool with the caller's thread context; a throw fails the query. */
+    private void onRimirecPool(ActionListener<ScoredIdsQueryBuilder> listener, Runnable work) {
+        services.threadPool().executor(services.executor()).execute(services.threadPool().getThreadContext().preserveContext(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                listener.onFailure(e);
+            }
+        }));
     }
 
     /** history_index, or the one index the search names. */
@@ -131,6 +143,7 @@ final class RimirecResolver {
         return out;
     }
 
+    /** Runs on the rimirec pool: the history's vectors and leaves, then the plan and the searches. */
     private void collectHistory(Map<String, float[]> fetched, ActionListener<ScoredIdsQueryBuilder> listener) {
         try {
             CircleTree tree = model.tree();
@@ -161,8 +174,7 @@ final class RimirecResolver {
             listener.onFailure(e);
             return;
         }
-        services.threadPool().executor(services.executor()).execute(
-            services.threadPool().getThreadContext().preserveContext(() -> planAndSearch(listener)));
+        planAndSearch(listener);
     }
 
     // ---- 2. circles, user vectors, k-NN per circle -------------------------------------------------------------
@@ -174,16 +186,16 @@ final class RimirecResolver {
             userVectorsName = planner.userVectors().name();
             plan = planner.plan(history, query.beams());
             int k = query.effectiveK();
+            String[] historyIds = query.excludeHistory()
+                ? history.stream().map(HistoryItem::id).filter(id -> id != null).toArray(String[]::new)
+                : new String[0];
             for (RecallPlanner.CirclePlan c : plan.circles()) {
                 BoolQueryBuilder filter = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()));
                 if (query.filter() != null) {
                     filter.filter(query.filter());
                 }
-                if (query.excludeHistory()) {
-                    List<String> ids = history.stream().map(HistoryItem::id).filter(id -> id != null).toList();
-                    if (!ids.isEmpty()) {
-                        filter.mustNot(QueryBuilders.idsQuery().addIds(ids.toArray(new String[0])));
-                    }
+                if (historyIds.length > 0) {
+                    filter.mustNot(QueryBuilders.idsQuery().addIds(historyIds));
                 }
                 QueryBuilder knn = KnnQueries.filteredKnn(fields.vector(), c.userVector(), k, filter, query.efSearch());
                 msearch.add(new SearchRequest(searchedIndices).source(new SearchSourceBuilder().query(knn).size(k)

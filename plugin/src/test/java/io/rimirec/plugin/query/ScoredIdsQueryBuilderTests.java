@@ -43,7 +43,7 @@ class ScoredIdsQueryBuilderTests {
     private static ScoredIdsQueryBuilder sample() {
         return new ScoredIdsQueryBuilder(
             List.of(new ScoredId("a", 3f, "circle 2/4 (p=0.5, quota 2), rank 0"), new ScoredId("b", 1.5f, ""))
-        ).boost(2f).queryName("recall");
+        ).summary("rimirec model=m circles=[2/4 p=0.5 quota=2]").boost(2f).queryName("recall");
     }
 
     @Test
@@ -65,6 +65,7 @@ class ScoredIdsQueryBuilderTests {
             assertEquals(original, read);
             assertEquals(2f, read.boost());
             assertEquals("recall", read.queryName());
+            assertEquals("rimirec model=m circles=[2/4 p=0.5 quota=2]", read.summary());
         }
     }
 

@@ -12,6 +12,8 @@ import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -86,23 +88,31 @@ public final class RimirecMethod implements Method {
                 RecallPlanner.Plan plan = model.planner.plan(history, beams);
                 List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(plan.circles().size());
                 for (RecallPlanner.CirclePlan c : plan.circles()) {
-                    int[] members = model.itemsUnder(c.circle());
-                    float[] scores = new float[model.vectors.length];
-                    java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
-                    for (int item : members) {
-                        scores[item] = model.tree.metric().similarity(c.userVector(), model.vectors[item]);
-                    }
-                    int[] top = TopK.select(scores, Math.min(m, members.length), query.exclude());
-                    List<String> ids = new ArrayList<>(top.length);
-                    for (int item : top) {
-                        if (scores[item] != Float.NEGATIVE_INFINITY) {
-                            ids.add(Integer.toString(item));
-                        }
-                    }
+                    List<String> ids = exactTop(c.userVector(), model.itemsUnder(c.circle()), m, query.exclude());
                     candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
                 }
                 return QuotaMerge.merge(candidates, m, settings.getDouble("alpha")).stream()
                     .mapToInt(h -> Integer.parseInt(h.item())).toArray();
+            }
+
+            /** The m members most similar to the user vector, best first, leaving out excluded items (exact search). */
+            private List<String> exactTop(float[] user, int[] members, int m, BitSet exclude) {
+                int n = 0;
+                int[] kept = new int[members.length];
+                float[] score = new float[members.length];
+                for (int item : members) {
+                    if (!exclude.get(item)) {
+                        kept[n] = item;
+                        score[n++] = model.tree.metric().similarity(user, model.vectors[item]);
+                    }
+                }
+                float[] scores = Arrays.copyOf(score, n);
+                int[] top = TopK.select(scores, Math.min(m, n), new BitSet(0));
+                List<String> ids = new ArrayList<>(top.length);
+                for (int slot : top) {
+                    ids.add(Integer.toString(kept[slot]));
+                }
+                return ids;
             }
 
             @Override

@@ -1,15 +1,14 @@
 package io.rimirec.tools.eval.rimirec;
 
-import ai.djl.ndarray.NDManager;
 import io.rimirec.core.cluster.HierarchicalKMeans;
 import io.rimirec.core.cluster.TreeOptions;
 import io.rimirec.core.generate.InterestGenerator;
-import io.rimirec.core.generate.LengthPolicy;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.util.ProgressListener;
 import io.rimirec.core.vector.Metric;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Settings;
@@ -20,18 +19,17 @@ import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.MovieLensSequences;
 import io.rimirec.tools.train.generator.SequenceData;
 import io.rimirec.tools.train.generator.TargetBuilder;
+import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Everything rimirec learns from the evaluation's training data, once per task and shared by the B = 1, 2, 4, 6 rows:
@@ -61,10 +59,7 @@ final class RimirecModel {
         long t0 = System.nanoTime();
         int n = data.numItems();
         List<int[]> sequences = data.sequences();
-        int[] all = new int[sequences.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
+        int[] all = java.util.stream.IntStream.range(0, sequences.size()).toArray();
         float[][] byItem = MovieLensSequences.ppmiEmbedding(sequences, all, n, s.getInt("dim"), ctx.seed());
         // The generator's data only knows items with a vector: remap them to 0..kept-1.
         int[] toKept = new int[n];
@@ -94,15 +89,7 @@ final class RimirecModel {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("rimirec-eval-generator");
-            Map<String, Object> info;
-            try (NDManager manager = NDManager.newBaseManager()) {
-                GeneratorTrainer.Result result = trainer.train(all, manager);
-                info = result.info();
-                try (var net = result.network()) {
-                    GeneratorArtifact.writeGraphs(dir, net);
-                    GeneratorArtifact.writeManifest(dir, GeneratorArtifact.manifest(config, tree, LengthPolicy.DEFAULT, targets.describe(), info));
-                }
-            }
+            Map<String, Object> info = GeneratorArtifact.trainAndWrite(trainer, config, targets, tree, dir, ProgressListener.NONE);
             InterestGenerator generator = InterestGenerator.load(dir, tree, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
             CirclePath[] leafOf = new CirclePath[n];
             for (int i = 0; i < n; i++) {
@@ -129,7 +116,7 @@ final class RimirecModel {
             throw new UncheckedIOException(e);
         } finally {
             if (dir != null) {
-                deleteQuietly(dir);
+                MoreFiles.deleteQuietly(dir);
             }
         }
     }
@@ -145,15 +132,5 @@ final class RimirecModel {
             }
             return out.stream().mapToInt(Integer::intValue).toArray();
         });
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
     }
 }

@@ -1,11 +1,13 @@
 package io.rimirec.tools.train.generator;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rimirec.core.generate.CircleVocabulary;
 import io.rimirec.core.generate.GeneratorManifest;
 import io.rimirec.core.generate.LengthPolicy;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.onnx.GeneratorOnnxExporter;
 import io.rimirec.tools.onnx.OnnxGraphBuilder;
 
@@ -88,6 +90,27 @@ public final class GeneratorArtifact {
         m.put("targets", targets);
         m.put("training", training);
         return m;
+    }
+
+    /**
+     * Trains on every user of the trainer's data, writes the ONNX graphs and the manifest (default length policy) to
+     * {@code dir}, frees the network, and returns the training record. The one path the demo, the evaluation and the
+     * tests use; {@code generator train} adds a parity check and writes its own richer manifest.
+     */
+    public static Map<String, Object> trainAndWrite(GeneratorTrainer trainer, GeneratorConfig config, TargetBuilder targets, CircleTree tree,
+                                                    Path dir, ProgressListener progress) throws IOException {
+        int[] users = new int[trainer.data().users()];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = i;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GeneratorTrainer.Result result = trainer.train(users, manager, progress);
+            try (GeneratorNetwork net = result.network()) {
+                writeGraphs(dir, net);
+                writeManifest(dir, manifest(config, tree, LengthPolicy.DEFAULT, targets.describe(), result.info()));
+            }
+            return result.info();
+        }
     }
 
     public static void writeManifest(Path dir, Map<String, Object> manifest) throws IOException {

@@ -79,6 +79,11 @@ public final class GeneratorTrainer {
         this.samples = new TrainingSamples(data, new io.rimirec.core.generate.HistoryWindow(config.maxHistory(), config.recentHistory()), targets, options.window);
     }
 
+    /** The sequences it trains on. */
+    public SequenceData data() {
+        return data;
+    }
+
     public TrainingSamples samples() {
         return samples;
     }

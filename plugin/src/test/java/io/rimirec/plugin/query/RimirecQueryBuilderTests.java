@@ -1,0 +1,95 @@
+package io.rimirec.plugin.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rimirec.plugin.query.RimirecQueryBuilder.HistoryEntry;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.TermQueryBuilder;
+
+/** The rimirec clause's DSL: xcontent and stream round-trips with every field, and errors that name the field. */
+class RimirecQueryBuilderTests {
+
+    static final NamedXContentRegistry XCONTENT = new NamedXContentRegistry(List.of(
+        new NamedXContentRegistry.Entry(QueryBuilder.class, new ParseField(TermQueryBuilder.NAME), TermQueryBuilder::fromXContent)));
+    static final NamedWriteableRegistry WRITEABLES = new NamedWriteableRegistry(List.of(
+        new NamedWriteableRegistry.Entry(QueryBuilder.class, TermQueryBuilder.NAME, TermQueryBuilder::new)));
+
+    static RimirecQueryBuilder parse(String json) throws IOException {
+        XContentParser p = JsonXContent.jsonXContent.createParser(XCONTENT, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json);
+        p.nextToken(); // {
+        p.nextToken(); // rimirec
+        p.nextToken(); // {
+        return RimirecQueryBuilder.fromXContent(p, () -> null);
+    }
+
+    static RimirecQueryBuilder full() {
+        return new RimirecQueryBuilder("ml1m", List.of(new HistoryEntry("1193", null), new HistoryEntry("661", new float[] {0.5f, -1f}),
+            new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
+            .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
+            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200);
+    }
+
+    @Test
+    void xcontentRoundTripKeepsEveryField() throws IOException {
+        RimirecQueryBuilder original = full();
+        String json = ScoredIdsQueryBuilderTests.toJson(original);
+        RimirecQueryBuilder parsed = parse(json);
+        assertEquals(original, parsed);
+        assertEquals(json, ScoredIdsQueryBuilderTests.toJson(parsed));
+        assertEquals(30, parsed.size());
+        assertEquals(40, parsed.effectiveK());
+    }
+
+    @Test
+    void streamRoundTripKeepsEveryField() throws IOException {
+        RimirecQueryBuilder original = full();
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            original.writeTo(out);
+            RimirecQueryBuilder read = new RimirecQueryBuilder(new NamedWriteableAwareStreamInput(out.bytes().streamInput(), WRITEABLES),
+                () -> null);
+            assertEquals(original, read);
+        }
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() throws IOException {
+        RimirecQueryBuilder q = parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"]}}");
+        assertEquals(50, q.size());
+        assertEquals(6, q.beams());
+        assertEquals(1.0, q.alpha());
+        assertTrue(q.excludeHistory());
+        assertEquals(50, q.effectiveK(), "k defaults to size");
+    }
+
+    @Test
+    void badInputNamesTheFieldAndWhatWasExpected() {
+        List<String[]> cases = List.of(
+            new String[] {"{\"rimirec\": {\"history\": [\"a\"]}}", "requires [model]"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\"}}", "requires [history]"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": []}}", "[history] is empty"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"size\": 0}}", "[size] must be between 1 and"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"beams\": 65}}", "[beams] must be between 1 and 64"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"alpha\": -1}}", "[alpha] must be a finite number >= 0"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [{\"colour\": 1}]}}", "[history][0]"},
+            new String[] {"{\"rimirec\": {\"model\": \"Bad Id\", \"history\": [\"a\"]}}", "invalid model id"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"colour\": \"red\"}}", "colour"});
+        for (String[] c : cases) {
+            ParsingException e = assertThrows(ParsingException.class, () -> parse(c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+        }
+    }
+}
