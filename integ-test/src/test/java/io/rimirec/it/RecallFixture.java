@@ -85,8 +85,10 @@ final class RecallFixture {
     /**
      * What the rimirec query should answer: the planner's circles for the user's history (items found by id, leaves
      * by descent), then an exact k-NN inside every circle (excluding the history when asked), then the quota merge.
+     *
+     * @param k the query's fixed per-circle k, or null for its default
      */
-    List<String> expected(int user, int beams, int size, int k, double alpha, boolean excludeHistory, ItemFilter filter) {
+    List<String> expected(int user, int beams, int size, Integer k, double alpha, boolean excludeHistory, ItemFilter filter) {
         List<HistoryItem> history = new ArrayList<>();
         Set<Integer> historyItems = new HashSet<>();
         for (int item : planted.data.sequences().get(user)) {
@@ -96,7 +98,10 @@ final class RecallFixture {
         RecallPlanner.Plan plan = new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE)
             .plan(history, beams);
         List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>();
-        for (RecallPlanner.CirclePlan c : plan.circles()) {
+        int[] ks = QuotaMerge.candidatesPerCircle(size, plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability).toArray(), alpha);
+        for (int i = 0; i < plan.circles().size(); i++) {
+            RecallPlanner.CirclePlan c = plan.circles().get(i);
+            int circleK = k != null ? k : ks[i]; // null: the query's default, quota + headroom
             List<Integer> inCircle = new ArrayList<>();
             for (int item = 0; item < items(); item++) {
                 if (c.circle().contains(tree.assign(vector(item))) && (!excludeHistory || !historyItems.contains(item))
@@ -105,7 +110,7 @@ final class RecallFixture {
                 }
             }
             inCircle.sort(Comparator.comparingDouble(item -> -tree.metric().similarity(c.userVector(), vector(item))));
-            List<String> ids = inCircle.subList(0, Math.min(k, inCircle.size())).stream().map(RecallFixture::id).toList();
+            List<String> ids = inCircle.subList(0, Math.min(circleK, inCircle.size())).stream().map(RecallFixture::id).toList();
             candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
         }
         return QuotaMerge.merge(candidates, size, alpha).stream().map(QuotaMerge.Hit::item).toList();

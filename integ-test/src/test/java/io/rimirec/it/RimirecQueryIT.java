@@ -79,10 +79,19 @@ class RimirecQueryIT {
         void hitsAreExactlyWhatTheSameModelComputesOffline() throws Exception {
             for (int user : new int[] {0, 7, 42, 123}) {
                 for (int beams : new int[] {1, 3, 6}) {
-                    List<String> expected = f.expected(user, beams, 20, 20, 1.0, true, null);
+                    List<String> expected = f.expected(user, beams, 20, null, 1.0, true, null);
                     JsonNode r = search(Map.of("size", 20, "query", rimirec(user, Map.of("size", 20, "beams", beams))));
                     assertEquals(expected, Rest.ids(r), "user " + user + ", beams " + beams);
                 }
+            }
+        }
+
+        @Test
+        void aFixedPerCircleKIsHonoured() throws Exception {
+            for (int k : new int[] {3, 20}) {
+                List<String> expected = f.expected(7, 6, 20, k, 1.0, true, null);
+                JsonNode r = search(Map.of("size", 20, "query", rimirec(7, Map.of("size", 20, "k", k))));
+                assertEquals(expected, Rest.ids(r), "k " + k);
             }
         }
 
@@ -112,7 +121,7 @@ class RimirecQueryIT {
 
         @Test
         void theFilterAppliesInsideEveryCircle() throws Exception {
-            List<String> expected = f.expected(42, 6, 20, 20, 1.0, true, RecallFixture::inStock);
+            List<String> expected = f.expected(42, 6, 20, null, 1.0, true, RecallFixture::inStock);
             JsonNode r = search(Map.of("size", 20, "query", rimirec(42, Map.of("size", 20, "filter", Map.of("term", Map.of("in_stock", true))))));
             assertEquals(expected, Rest.ids(r));
         }
@@ -141,7 +150,7 @@ class RimirecQueryIT {
         void moreBeamsThanCirclesReturnsEveryCircleOnce() throws Exception {
             JsonNode r = search(Map.of("size", 50, "profile", true, "query", rimirec(11, Map.of("size", 50, "beams", 64))));
             assertFalse(Rest.ids(r).isEmpty());
-            assertEquals(f.expected(11, 64, 50, 50, 1.0, true, null), Rest.ids(r));
+            assertEquals(f.expected(11, 64, 50, null, 1.0, true, null), Rest.ids(r));
         }
 
         @Test
@@ -149,7 +158,7 @@ class RimirecQueryIT {
             List<String> history = new ArrayList<>(f.historyIds(0));
             history.add(0, "no-such-item");
             JsonNode r = search(Map.of("size", 20, "profile", true, "query", Map.of("rimirec", Map.of("model", MODEL, "history", history, "size", 20))));
-            assertEquals(f.expected(0, 6, 20, 20, 1.0, true, null), Rest.ids(r));
+            assertEquals(f.expected(0, 6, 20, null, 1.0, true, null), Rest.ids(r));
             assertTrue(r.path("profile").toString().contains("not found: no-such-item"), r.path("profile").toString());
         }
 
@@ -178,7 +187,7 @@ class RimirecQueryIT {
             assertEquals(400, r.status(), r.body().toString());
             assertTrue(r.body().toString().contains("set [history_index]"), r.body().toString());
             JsonNode ok = rest.post("/" + index + "*/_search", Map.of("size", 20, "query", rimirec(0, Map.of("size", 20, "history_index", index))));
-            assertEquals(f.expected(0, 6, 20, 20, 1.0, true, null), Rest.ids(ok));
+            assertEquals(f.expected(0, 6, 20, null, 1.0, true, null), Rest.ids(ok));
         }
 
         @Test

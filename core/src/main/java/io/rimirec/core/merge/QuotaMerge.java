@@ -63,14 +63,7 @@ public final class QuotaMerge {
         if (n == 0 || size == 0) {
             return List.of();
         }
-        double[] weight = new double[n];
-        for (int i = 0; i < n; i++) {
-            double p = circles.get(i).probability();
-            weight[i] = alpha == 0 ? 1.0 : Math.pow(p, alpha);
-        }
-        if (Arrays.stream(weight).sum() <= 0) {
-            Arrays.fill(weight, 1.0); // all probabilities zero: fall back to equal shares rather than dividing by zero
-        }
+        double[] weight = weights(circles.stream().mapToDouble(CircleCandidates::probability).toArray(), alpha);
 
         int[] quota = new int[n];   // slots granted so far
         int[] taken = new int[n];   // items actually placed
@@ -141,6 +134,45 @@ public final class QuotaMerge {
             out.add(hits.get((int) o[3]));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** Extra candidates asked of every circle beyond its quota, at least (see {@link #candidatesPerCircle}). */
+    public static final int MIN_HEADROOM = 10;
+
+    /**
+     * How many candidates each circle's search should return when the caller does not fix it: the circle's quota
+     * before de-duplication, plus as many again (at least {@value #MIN_HEADROOM} more), at most {@code size}. The
+     * headroom covers items a circle loses to a nested circle or to an earlier search, and lets the other circles
+     * absorb the quota a small circle cannot fill; asking every circle for {@code size} candidates would rarely
+     * change the merged list but makes every k-NN search explore for {@code size} neighbours.
+     *
+     * @param probabilities the circles' beam probabilities, in beam order
+     */
+    public static int[] candidatesPerCircle(int size, double[] probabilities, double alpha) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0, got " + size);
+        }
+        int[] q = quotas(size, weights(probabilities, alpha));
+        int[] k = new int[q.length];
+        for (int i = 0; i < q.length; i++) {
+            k[i] = Math.min(size, q[i] + Math.max(q[i], MIN_HEADROOM));
+        }
+        return k;
+    }
+
+    /** {@code p^α} per circle; equal weights when α = 0 or when every probability is zero (no division by zero). */
+    private static double[] weights(double[] probabilities, double alpha) {
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
+        }
+        double[] weight = new double[probabilities.length];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = alpha == 0 ? 1.0 : Math.pow(probabilities[i], alpha);
+        }
+        if (Arrays.stream(weight).sum() <= 0) {
+            Arrays.fill(weight, 1.0);
+        }
+        return weight;
     }
 
     /**

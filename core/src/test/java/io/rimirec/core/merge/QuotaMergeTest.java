@@ -121,6 +121,43 @@ class QuotaMergeTest {
     }
 
     @Test
+    void candidatesPerCircleIsTheQuotaPlusHeadroomCappedAtSize() {
+        // quotas 25 / 15 / 10 of M = 50
+        assertArrayEquals(new int[] {50, 30, 20}, QuotaMerge.candidatesPerCircle(50, new double[] {0.5, 0.3, 0.2}, 1.0));
+        // a quota of 2 still asks for MIN_HEADROOM more; never more than M
+        assertArrayEquals(new int[] {10, 10}, QuotaMerge.candidatesPerCircle(10, new double[] {0.9, 0.1}, 1.0));
+        assertArrayEquals(new int[] {4, 4}, QuotaMerge.candidatesPerCircle(4, new double[] {0.9, 0.1}, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> QuotaMerge.candidatesPerCircle(-1, new double[] {1}, 1));
+        assertThrows(IllegalArgumentException.class, () -> QuotaMerge.candidatesPerCircle(5, new double[] {1}, -1));
+    }
+
+    @Test
+    void askingForCandidatesPerCircleChangesNothingWhenCirclesAreDisjointAndDeep() {
+        Random r = new Random(11);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + r.nextInt(6);
+            int size = 1 + r.nextInt(60);
+            double alpha = r.nextDouble() * 2;
+            double[] p = new double[n];
+            List<CircleCandidates> full = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                p[i] = 0.01 + r.nextDouble();
+                List<String> list = new ArrayList<>();
+                for (int k = 0; k < size; k++) {
+                    list.add("c" + i + "-" + k); // disjoint circles, each with M candidates
+                }
+                full.add(new CircleCandidates("c" + i, p[i], list));
+            }
+            int[] ks = QuotaMerge.candidatesPerCircle(size, p, alpha);
+            List<CircleCandidates> cut = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                cut.add(new CircleCandidates("c" + i, p[i], full.get(i).items().subList(0, ks[i])));
+            }
+            assertEquals(QuotaMerge.merge(full, size, alpha), QuotaMerge.merge(cut, size, alpha), "trial " + trial);
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> QuotaMerge.merge(List.of(), -1, 1));
         assertThrows(IllegalArgumentException.class, () -> QuotaMerge.merge(List.of(), 1, Double.NaN));

@@ -8,11 +8,23 @@ import io.rimirec.tools.cluster.OpenSearchZips;
 import io.rimirec.tools.data.synthetic.SyntheticUsers;
 import io.rimirec.tools.demo.Demo;
 import io.rimirec.tools.opensearch.JsonHttp;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.tree.TreeFormat;
+import io.rimirec.core.vector.Metric;
+import io.rimirec.core.vector.Vectors;
+import io.rimirec.tools.bundle.BundlePacker;
+import io.rimirec.tools.opensearch.BulkIndexer;
+import io.rimirec.tools.opensearch.IndexTemplates;
+import io.rimirec.tools.opensearch.ModelStoreClient;
+import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.train.generator.MovieLensSequences;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +46,7 @@ import java.util.regex.Pattern;
     description = "Benchmark the rimirec query against a plain k-NN query with k = size on a local node (synthetic catalogue).")
 public final class BenchQueryCommand implements Callable<Integer> {
 
-    private static final Pattern TIMING = Pattern.compile("(history_fetch|generate|user_vectors|knn|merge)=([0-9.]+)");
+    private static final Pattern TIMING = Pattern.compile("(history_fetch|generate|user_vectors|knn|merge|resolve)=([0-9.]+)");
 
     @Spec
     CommandSpec spec;
@@ -63,6 +75,19 @@ public final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--beams", defaultValue = "6", description = "B (default: ${DEFAULT-VALUE}).")
     int beams;
 
+    @Option(names = "--circle-k", split = ",", paramLabel = "K[,K...]",
+        description = "Also time the rimirec query with these per-circle k values (the query's [k]), in the same run.")
+    List<Integer> circleKs = new ArrayList<>();
+
+    @Option(names = "--ml1m", paramLabel = "FILE",
+        description = "Benchmark on ML-1M instead of the synthetic catalogue: its sequences.txt (needs --model-dir).")
+    Path ml1m;
+
+    @Option(names = "--model-dir", paramLabel = "DIR",
+        description = "With --ml1m: the --out folder of `rimirec generator train --data ml1m` (tree.rtree + generator/), trained with "
+            + "the default data options.")
+    Path modelDir;
+
     @Option(names = "--heap", defaultValue = "4g", description = "Node heap (default: ${DEFAULT-VALUE}).")
     String heap;
 
@@ -77,42 +102,61 @@ public final class BenchQueryCommand implements Callable<Integer> {
         CliSupport.atLeast(spec, "--items", items, 1000);
         CliSupport.atLeast(spec, "--queries", queries, 10);
         CliSupport.atLeast(spec, "--warmup", warmup, 0);
+        for (int k : circleKs) {
+            CliSupport.atLeast(spec, "--circle-k", k, 1);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LocalCluster.Builder builder = LocalCluster.builder()
             .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
             .nodes(1).heap(heap).fastStartup(false);
+        if ((ml1m == null) != (modelDir == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ml1m and --model-dir go together");
+        }
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());
-            Demo.Options options = Demo.Options.defaults().withItems(items).withLeafCapacity(leafCapacity).withTraining(users, epochs)
-                .withIndex("items-bench").withModelId("bench");
-            Demo demo = new Demo(http, options, err, noProgress ? ProgressListener.NONE : ProgressBar.on(err));
-            Demo.Setup setup = demo.setUp(warmup + queries);
-            out.printf(Locale.ROOT, "data: %,d synthetic %d-d items, tree %d leaves depth %d, generator trained on %,d users; set-up %s ms%n",
-                items, options.dimension(), setup.tree().leafCount(), setup.tree().maxDepth(), users, setup.millis());
-
-            List<SyntheticUsers.User> all = setup.newUsers();
-            double[] plain = new double[queries];
-            double[] rimirec = new double[queries];
+            Workload workload = ml1m != null ? ml1mWorkload(http, err) : syntheticWorkload(http, err);
+            out.println(workload.description());
+            List<BenchQuery> all = workload.queries();
+            if (all.size() < warmup + queries) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "only " + all.size() + " users to query: lower --queries/--warmup");
+            }
+            // Every variant is timed on the same users, in rotating order, so drift on a noisy machine hits all alike.
+            List<String> names = new ArrayList<>(List.of("plain k-NN (k=" + size + ")", "rimirec (M=" + size + ", B=" + beams + ")"));
+            circleKs.forEach(k -> names.add("rimirec (M=" + size + ", B=" + beams + ", k=" + k + ")"));
+            double[][] times = new double[names.size()][queries];
+            double[][] took = new double[names.size()][queries]; // the node's own "took": what HTTP and JSON add is the rest
             for (int i = 0; i < warmup + queries; i++) {
-                SyntheticUsers.User u = all.get(i);
-                List<String> ids = Demo.historyIds(u);
-                ObjectNode plainBody = Demo.plainBody(Demo.historyMean(setup.catalogue(), u), ids, size);
-                ObjectNode rimirecBody = Demo.rimirecBody(options.modelId(), ids, size, beams);
-                boolean rimirecFirst = i % 2 == 0;
-                double a = time(http, options.index(), rimirecFirst ? rimirecBody : plainBody);
-                double b = time(http, options.index(), rimirecFirst ? plainBody : rimirecBody);
-                if (i >= warmup) {
-                    rimirec[i - warmup] = rimirecFirst ? a : b;
-                    plain[i - warmup] = rimirecFirst ? b : a;
+                List<String> ids = all.get(i).historyIds();
+                List<ObjectNode> bodies = new ArrayList<>();
+                bodies.add(Demo.plainBody(all.get(i).plainVector(), ids, size));
+                bodies.add(Demo.rimirecBody(workload.modelId(), ids, size, beams));
+                for (int k : circleKs) {
+                    ObjectNode b = Demo.rimirecBody(workload.modelId(), ids, size, beams);
+                    ((ObjectNode) b.path("query").path("rimirec")).put("k", k);
+                    bodies.add(b);
+                }
+                for (int j = 0; j < bodies.size(); j++) {
+                    int v = (i + j) % bodies.size();
+                    long t0 = System.nanoTime();
+                    JsonNode r = http.post("/" + workload.index() + "/_search", bodies.get(v));
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    if (r.path("hits").path("hits").isEmpty()) {
+                        throw new IllegalStateException("a benchmark query returned no hits: " + r);
+                    }
+                    if (i >= warmup) {
+                        times[v][i - warmup] = ms;
+                        took[v][i - warmup] = r.path("took").asDouble();
+                    }
                 }
             }
+            double[] plain = times[0];
             // Breakdown from the profile summary of separate runs (profiling itself costs a little).
             Map<String, List<Double>> parts = new LinkedHashMap<>();
             for (int i = warmup; i < Math.min(all.size(), warmup + 50); i++) {
-                ObjectNode body = Demo.rimirecBody(options.modelId(), Demo.historyIds(all.get(i)), size, beams);
+                ObjectNode body = Demo.rimirecBody(workload.modelId(), all.get(i).historyIds(), size, beams);
                 body.put("profile", true);
-                JsonNode r = http.post("/" + options.index() + "/_search", body);
+                JsonNode r = http.post("/" + workload.index() + "/_search", body);
                 String description = r.path("profile").findValues("description").stream().map(JsonNode::asText)
                     .filter(d -> d.startsWith("rimirec_scored_ids")).findFirst().orElse("");
                 Matcher m = TIMING.matcher(description);
@@ -120,10 +164,15 @@ public final class BenchQueryCommand implements Callable<Integer> {
                     parts.computeIfAbsent(m.group(1), key -> new ArrayList<>()).add(Double.parseDouble(m.group(2)));
                 }
             }
-            out.printf(Locale.ROOT, "plain k-NN (k=%d):          p50 %.2f ms, p99 %.2f ms%n", size, pct(plain, 50), pct(plain, 99));
-            out.printf(Locale.ROOT, "rimirec (M=%d, B=%d):        p50 %.2f ms, p99 %.2f ms%n", size, beams, pct(rimirec, 50), pct(rimirec, 99));
-            out.printf(Locale.ROOT, "ratio rimirec / plain:     p50 %.2f, p99 %.2f (target p50 <= 2.0)%n", pct(rimirec, 50) / pct(plain, 50),
-                pct(rimirec, 99) / pct(plain, 99));
+            for (int v = 0; v < names.size(); v++) {
+                out.printf(Locale.ROOT, "%-36s p50 %7.2f ms, p99 %7.2f ms (node took p50 %.0f ms)", names.get(v), pct(times[v], 50),
+                    pct(times[v], 99), pct(took[v], 50));
+                if (v > 0) {
+                    out.printf(Locale.ROOT, "   ratio to plain: p50 %.2f, p99 %.2f", pct(times[v], 50) / pct(plain, 50), pct(times[v], 99) / pct(plain, 99));
+                }
+                out.println();
+            }
+            out.println("(target: rimirec p50 ratio <= 2.0)");
             StringBuilder sb = new StringBuilder("rimirec breakdown, median ms over " + Math.min(50, queries) + " profiled queries:");
             parts.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k, pct(v.stream().mapToDouble(Double::doubleValue).toArray(), 50))));
             out.println(sb);
@@ -132,14 +181,82 @@ public final class BenchQueryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double time(JsonHttp http, String index, ObjectNode body) throws Exception {
-        long t0 = System.nanoTime();
-        JsonNode r = http.post("/" + index + "/_search", body);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        if (r.path("hits").path("hits").isEmpty()) {
-            throw new IllegalStateException("a benchmark query returned no hits: " + r);
+    /** One user to query: the history's ids and the single vector of the plain query (the history's normalised mean). */
+    private record BenchQuery(List<String> historyIds, float[] plainVector) {}
+
+    /** An indexed catalogue with an uploaded model, and users to query it with. */
+    private record Workload(String index, String modelId, List<BenchQuery> queries, String description) {}
+
+    private Workload syntheticWorkload(JsonHttp http, PrintWriter err) throws IOException {
+        Demo.Options options = Demo.Options.defaults().withItems(items).withLeafCapacity(leafCapacity).withTraining(users, epochs)
+            .withIndex("items-bench").withModelId("bench");
+        Demo demo = new Demo(http, options, err, noProgress ? ProgressListener.NONE : ProgressBar.on(err));
+        Demo.Setup setup = demo.setUp(warmup + queries);
+        List<BenchQuery> queries = new ArrayList<>();
+        for (SyntheticUsers.User u : setup.newUsers()) {
+            queries.add(new BenchQuery(Demo.historyIds(u), Demo.historyMean(setup.catalogue(), u)));
         }
-        return ms;
+        return new Workload(options.index(), options.modelId(), queries, String.format(Locale.ROOT,
+            "data: %,d synthetic %d-d items, tree %d leaves depth %d, generator trained on %,d users; set-up %s ms", items,
+            options.dimension(), setup.tree().leafCount(), setup.tree().maxDepth(), users, setup.millis()));
+    }
+
+    /**
+     * ML-1M: the generator's data set (PPMI item vectors of the training users, the same tree), a generator trained on it
+     * by {@code rimirec generator train --data ml1m}, and the held-out users' histories (all but their last
+     * {@value #ML1M_TARGETS} items, at most {@value #ML1M_MAX_HISTORY} most recent) as queries.
+     */
+    private Workload ml1mWorkload(JsonHttp http, PrintWriter err) throws IOException {
+        long t0 = System.nanoTime();
+        MovieLensSequences m = MovieLensSequences.load(ml1m, 0.2, 32, 4, 250, 42);
+        CircleTree tree = m.data.tree();
+        CircleTree trained = TreeFormat.read(modelDir.resolve(GeneratorArtifact.TREE_FILE));
+        if (!trained.contentHash().equals(tree.contentHash())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model-dir " + modelDir + " holds a tree other than the one "
+                + "the default ML-1M data options build (dim 32, k 4, c 250, test share 0.2, seed 42): train it with those");
+        }
+        String modelId = "bench-ml1m";
+        String index = "items-ml1m";
+        byte[] bundle = BundlePacker.ofTree(tree).name("ml-1m benchmark").description("ML-1M: tree + interest generator")
+            .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY)).pack();
+        new ModelStoreClient(http).upload(modelId, bundle);
+        IndexTemplates.installAll(http, IndexTemplates.vectorField(tree.dimension(), Metric.COSINE.knnSpaceType()),
+            IndexTemplates.model(modelId));
+        float[][] vectors = m.data.vectors();
+        BulkIndexer bulk = new BulkIndexer(http, index, 2000, null);
+        for (int i = 0; i < vectors.length; i++) {
+            bulk.add(ml1mId(i), IndexTemplates.itemDocument(ml1mId(i), vectors[i]));
+        }
+        BulkIndexer.Result indexed = bulk.finish();
+        if (!indexed.failures().isEmpty()) {
+            throw new IllegalStateException(indexed.failures().size() + " ML-1M items failed to index, first: " + indexed.failures().get(0));
+        }
+        http.post("/" + index + "/_refresh", null);
+        List<BenchQuery> out = new ArrayList<>();
+        for (int u : m.testUsers) {
+            int[] seq = m.data.sequences().get(u);
+            int end = seq.length - ML1M_TARGETS;
+            if (end < 1) {
+                continue;
+            }
+            List<String> ids = new ArrayList<>();
+            List<float[]> history = new ArrayList<>();
+            for (int i = Math.max(0, end - ML1M_MAX_HISTORY); i < end; i++) {
+                ids.add(ml1mId(seq[i]));
+                history.add(vectors[seq[i]]);
+            }
+            out.add(new BenchQuery(ids, Vectors.normalizedMean(history)));
+        }
+        return new Workload(index, modelId, out, String.format(Locale.ROOT,
+            "data: ML-1M, %,d items (%d-d PPMI vectors), tree %d leaves depth %d, generator from %s, %,d held-out users; set-up %.1f s",
+            vectors.length, tree.dimension(), tree.leafCount(), tree.maxDepth(), modelDir, out.size(), (System.nanoTime() - t0) / 1e9));
+    }
+
+    private static final int ML1M_TARGETS = 10;
+    private static final int ML1M_MAX_HISTORY = 200;
+
+    private static String ml1mId(int item) {
+        return "i" + item;
     }
 
     private static double pct(double[] values, int p) {

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  *     "alpha": 1.0,                          // quota sharpness: quota_n = M * p_n^alpha / sum p^alpha
  *     "exclude_history": true,               // never return items of the history
  *     "filter": { "term": { "in_stock": true } },  // applied inside every circle's k-NN search
- *     "k": 50,                               // per-circle k-NN k (default: size)
+ *     "k": 50,                               // per-circle k-NN k (default: quota + headroom, see QuotaMerge)
  *     "ef_search": 100                       // HNSW candidate list (default: the index's)
  * } }
  * </pre>
@@ -247,11 +247,10 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         return filter;
     }
 
-    /** Per-circle k-NN k: the explicit value, else {@link #size()} (a circle can never use more than M slots). */
-    public int effectiveK() {
-        return k != null ? k : size;
-    }
-
+    /**
+     * The per-circle k-NN k the caller fixed, or null: then every circle asks for its quota plus headroom
+     * ({@link io.rimirec.core.merge.QuotaMerge#candidatesPerCircle}), as the offline evaluation does.
+     */
     public Integer k() {
         return k;
     }

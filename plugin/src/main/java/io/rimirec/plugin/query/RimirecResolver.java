@@ -25,6 +25,7 @@ import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,9 +53,11 @@ final class RimirecResolver {
     private final List<HistoryItem> history = new ArrayList<>();
     private final List<String> missing = new ArrayList<>();
     private RecallPlanner.Plan plan;
+    private int[] circleK;
     private String userVectorsName;
     private long historyNanos;
     private long knnNanos;
+    private long startNanos;
 
     RimirecResolver(RimirecQueryBuilder query, String[] searchedIndices, Client client, RimirecServices services) {
         this.query = query;
@@ -64,6 +67,7 @@ final class RimirecResolver {
     }
 
     void run(ActionListener<ScoredIdsQueryBuilder> listener) {
+        startNanos = System.nanoTime();
         services.models().getModel(query.model(), ActionListener.wrap(m -> {
             model = m;
             fields = m.bundle().manifest().fields();
@@ -185,11 +189,13 @@ final class RimirecResolver {
             RecallPlanner planner = model.planner(services.sessions());
             userVectorsName = planner.userVectors().name();
             plan = planner.plan(history, query.beams());
-            int k = query.effectiveK();
+            circleK = candidatesPerCircle();
             String[] historyIds = query.excludeHistory()
                 ? history.stream().map(HistoryItem::id).filter(id -> id != null).toArray(String[]::new)
                 : new String[0];
-            for (RecallPlanner.CirclePlan c : plan.circles()) {
+            for (int i = 0; i < plan.circles().size(); i++) {
+                RecallPlanner.CirclePlan c = plan.circles().get(i);
+                int k = circleK[i];
                 BoolQueryBuilder filter = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()));
                 if (query.filter() != null) {
                     filter.filter(query.filter());
@@ -210,6 +216,17 @@ final class RimirecResolver {
             knnNanos = System.nanoTime() - t0;
             merge(response, listener);
         }, listener::onFailure));
+    }
+
+    /** The query's fixed per-circle k, or each circle's quota plus headroom (core's rule, shared with the offline evaluation). */
+    private int[] candidatesPerCircle() {
+        if (query.k() != null) {
+            int[] fixed = new int[plan.circles().size()];
+            Arrays.fill(fixed, query.k());
+            return fixed;
+        }
+        double[] p = plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability).toArray();
+        return QuotaMerge.candidatesPerCircle(query.size(), p, query.alpha());
     }
 
     // ---- 3. quota merge ----------------------------------------------------------------------------------------
@@ -267,16 +284,17 @@ final class RimirecResolver {
         for (int i = 0; i < plan.circles().size(); i++) {
             RecallPlanner.CirclePlan c = plan.circles().get(i);
             int[] qh = perCircle.get(c.circle().toString());
-            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s p=%.4f quota=%s history=%d hits=%d", c.circle(),
-                c.probability(), qh[1] == 0 ? "-" : Integer.toString(qh[0]), c.historyItems(), qh[1]));
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s p=%.4f k=%d quota=%s history=%d hits=%d", c.circle(),
+                c.probability(), circleK[i], qh[1] == 0 ? "-" : Integer.toString(qh[0]), c.historyItems(), qh[1]));
         }
         sb.append(String.format(Locale.ROOT, "] history=%d/%d", history.size(), history.size() + missing.size()));
         if (!missing.isEmpty()) {
             sb.append(" (").append(missingText()).append(')');
         }
-        sb.append(String.format(Locale.ROOT, " user_vectors=%s timings_ms={history_fetch=%.2f, generate=%.2f, user_vectors=%.2f, knn=%.2f, merge=%.2f}",
+        // resolve: the whole clause, from the model lookup to the merged ids, including waits between the steps.
+        sb.append(String.format(Locale.ROOT, " user_vectors=%s timings_ms={history_fetch=%.2f, generate=%.2f, user_vectors=%.2f, knn=%.2f, merge=%.2f, resolve=%.2f}",
             userVectorsName, historyNanos / 1e6, plan.generateNanos() / 1e6,
-            plan.userVectorNanos() / 1e6, knnNanos / 1e6, mergeNanos / 1e6));
+            plan.userVectorNanos() / 1e6, knnNanos / 1e6, mergeNanos / 1e6, (System.nanoTime() - startNanos) / 1e6));
         return sb.toString();
     }
 

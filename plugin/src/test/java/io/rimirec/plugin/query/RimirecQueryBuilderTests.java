@@ -1,6 +1,7 @@
 package io.rimirec.plugin.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,7 @@ class RimirecQueryBuilderTests {
         assertEquals(original, parsed);
         assertEquals(json, ScoredIdsQueryBuilderTests.toJson(parsed));
         assertEquals(30, parsed.size());
-        assertEquals(40, parsed.effectiveK());
+        assertEquals(40, parsed.k());
     }
 
     @Test
@@ -72,7 +73,7 @@ class RimirecQueryBuilderTests {
         assertEquals(6, q.beams());
         assertEquals(1.0, q.alpha());
         assertTrue(q.excludeHistory());
-        assertEquals(50, q.effectiveK(), "k defaults to size");
+        assertNull(q.k(), "no fixed k: each circle asks for its quota plus headroom");
     }
 
     @Test

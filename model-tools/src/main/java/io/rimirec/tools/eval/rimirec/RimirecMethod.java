@@ -87,8 +87,12 @@ public final class RimirecMethod implements Method {
                 }
                 RecallPlanner.Plan plan = model.planner.plan(history, beams);
                 List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(plan.circles().size());
-                for (RecallPlanner.CirclePlan c : plan.circles()) {
-                    List<String> ids = exactTop(c.userVector(), model.itemsUnder(c.circle()), m, query.exclude());
+                // As many candidates per circle as the query asks for by default (quota + headroom): online = offline.
+                int[] ks = QuotaMerge.candidatesPerCircle(m, plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability)
+                    .toArray(), settings.getDouble("alpha"));
+                for (int i = 0; i < plan.circles().size(); i++) {
+                    RecallPlanner.CirclePlan c = plan.circles().get(i);
+                    List<String> ids = exactTop(c.userVector(), model.itemsUnder(c.circle()), ks[i], query.exclude());
                     candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
                 }
                 return QuotaMerge.merge(candidates, m, settings.getDouble("alpha")).stream()
