@@ -60,7 +60,7 @@ public final class BenchCodesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--items", defaultValue = "50000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--items", defaultValue = "20000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
     int items;
 
     @Option(names = "--dim", defaultValue = "64", description = "Vector dimension (default: ${DEFAULT-VALUE}).")
@@ -120,7 +120,7 @@ public final class BenchCodesCommand implements Callable<Integer> {
             new ModelStoreClient(http).upload(MODEL, bundle);
             IndexTemplates.installAll(http, IndexTemplates.vectorField(dim, Metric.COSINE.knnSpaceType()), IndexTemplates.model(MODEL));
             http.put("/" + INDEX, JsonHttp.MAPPER.createObjectNode().set("settings",
-                JsonHttp.MAPPER.createObjectNode().put("number_of_shards", 1).put("number_of_replicas", 0)));
+                JsonHttp.MAPPER.createObjectNode().put("number_of_shards", 1).put("number_of_replicas", 0).put("refresh_interval", "-1")));
             index(http, catalogue);
             http.post("/" + INDEX + "/_refresh", null);
             http.post("/" + INDEX + "/_forcemerge?max_num_segments=1", null);
@@ -176,12 +176,26 @@ public final class BenchCodesCommand implements Callable<Integer> {
             ObjectNode doc = IndexTemplates.itemDocument(SyntheticCatalogue.id(i), catalogue.vector(i));
             sb.append("{\"index\":{\"_id\":\"").append(SyntheticCatalogue.id(i)).append("\"}}\n")
                 .append(JsonHttp.MAPPER.writeValueAsString(doc)).append('\n');
-            if ((i + 1) % 1000 == 0 || i == catalogue.size() - 1) {
-                JsonNode r = http.ndjson("/" + INDEX + "/_bulk", sb.toString());
+            if ((i + 1) % 500 == 0 || i == catalogue.size() - 1) {
+                bulk(http, sb.toString());
+                sb.setLength(0);
+            }
+        }
+    }
+
+    /** One bulk request, retried on a client timeout (ids are explicit, so a retry indexes nothing twice): set-up only, not timed. */
+    private static void bulk(JsonHttp http, String body) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                JsonNode r = http.ndjson("/" + INDEX + "/_bulk", body);
                 if (r.path("errors").asBoolean()) {
                     throw new IllegalStateException("bulk had item errors: " + r.path("items").get(0));
                 }
-                sb.setLength(0);
+                return;
+            } catch (java.io.IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
             }
         }
     }
