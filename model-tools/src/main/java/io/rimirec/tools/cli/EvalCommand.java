@@ -52,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--methods", defaultValue = "all",
         description = "Comma-separated methods, or all. Known: pop, itemknn, ease, ease-rw, twotower, sasrec, mind, "
-            + "comirec. Default: ${DEFAULT-VALUE}.")
+            + "comirec, dnc, rimirec-b{1,2,4,6}, rimirec-wholelib-b{1,2,4,6}, rimirec-unified-b{1,2,4,6}. Default: ${DEFAULT-VALUE}.")
     String methods;
 
     @Option(names = "--set", paramLabel = "METHOD.NAME=V[,V...]",
