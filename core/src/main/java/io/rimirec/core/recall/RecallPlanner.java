@@ -7,11 +7,15 @@ import io.rimirec.core.tree.CirclePath;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything of HimiRec stage 2 that happens before the k-NN searches, in one place so the offline evaluation and the
  * {@code rimirec} query run the same code: generate the user's circles from the history, split the history by those
  * circles, and turn every slice into a user vector. The result is one {@link CirclePlan} per circle.
+ *
+ * <p>{@link HistoryMode#UNIFIED} skips the split (every circle's user vector comes from the whole history): the
+ * ablation the offline evaluation runs to measure what the split is worth.
  */
 public final class RecallPlanner {
 
@@ -32,14 +36,38 @@ public final class RecallPlanner {
     /** The circles to search and how long each step took. */
     public record Plan(List<CirclePlan> circles, long generateNanos, long userVectorNanos) {}
 
+    /**
+     * Which history each circle's user vector is built from: the items inside the circle (HimiRec's behaviour split,
+     * the default), or the whole history for every circle (the paper's "unified user sequence" ablation).
+     */
+    public enum HistoryMode { SPLIT, UNIFIED }
+
     private final InterestGenerator generator;
     private final UserVectors userVectors;
     private final int maxPerCircle;
+    private final HistoryMode historyMode;
 
     public RecallPlanner(InterestGenerator generator, UserVectors userVectors, int maxPerCircle) {
+        this(generator, userVectors, maxPerCircle, HistoryMode.SPLIT);
+    }
+
+    private RecallPlanner(InterestGenerator generator, UserVectors userVectors, int maxPerCircle, HistoryMode historyMode) {
+        if (maxPerCircle <= 0) {
+            throw new IllegalArgumentException("maxPerCircle must be > 0, got " + maxPerCircle);
+        }
         this.generator = generator;
         this.userVectors = userVectors;
         this.maxPerCircle = maxPerCircle;
+        this.historyMode = Objects.requireNonNull(historyMode, "historyMode");
+    }
+
+    /** The same planner (generator, user vectors, slice length) building its user vectors from {@code mode}'s history. */
+    public RecallPlanner withHistoryMode(HistoryMode mode) {
+        return mode == historyMode ? this : new RecallPlanner(generator, userVectors, maxPerCircle, mode);
+    }
+
+    public HistoryMode historyMode() {
+        return historyMode;
     }
 
     public UserVectors userVectors() {
@@ -64,7 +92,9 @@ public final class RecallPlanner {
         List<Interest> interests = generator.generate(vectors, leaves, beams);
         long t1 = System.nanoTime();
         List<CirclePath> circles = interests.stream().map(Interest::circle).toList();
-        List<BehaviourSplit.Slice> slices = BehaviourSplit.split(leaves, circles, maxPerCircle);
+        List<BehaviourSplit.Slice> slices = historyMode == HistoryMode.SPLIT
+            ? BehaviourSplit.split(leaves, circles, maxPerCircle)
+            : BehaviourSplit.unified(leaves, circles, maxPerCircle);
         float[][] users = userVectors.embed(history, slices);
         long t2 = System.nanoTime();
         List<CirclePlan> plans = new ArrayList<>(interests.size());

@@ -49,4 +49,28 @@ public final class BehaviourSplit {
         }
         return Collections.unmodifiableList(out);
     }
+
+    /**
+     * The ablation of the split ("one unified user sequence"): every circle gets the whole history, the most recent
+     * {@code maxPerCircle} items when it is longer, whatever circles the items lie in. Items whose leaf is unknown
+     * (null) are left out, as {@link #split} leaves them out.
+     */
+    public static List<Slice> unified(List<CirclePath> historyLeaves, List<CirclePath> circles, int maxPerCircle) {
+        if (maxPerCircle <= 0) {
+            throw new IllegalArgumentException("maxPerCircle must be > 0, got " + maxPerCircle);
+        }
+        List<Integer> positions = new ArrayList<>();
+        for (int i = historyLeaves.size() - 1; i >= 0 && positions.size() < maxPerCircle; i--) {
+            if (historyLeaves.get(i) != null) {
+                positions.add(i);
+            }
+        }
+        Collections.reverse(positions);
+        List<Integer> shared = Collections.unmodifiableList(positions);
+        List<Slice> out = new ArrayList<>(circles.size());
+        for (CirclePath circle : circles) {
+            out.add(new Slice(circle, shared));
+        }
+        return Collections.unmodifiableList(out);
+    }
 }

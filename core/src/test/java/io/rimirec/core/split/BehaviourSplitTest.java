@@ -32,4 +32,17 @@ class BehaviourSplitTest {
         assertEquals(List.of(2, 3, 4), BehaviourSplit.split(history, paths("1"), 3).get(0).positions());
         assertThrows(IllegalArgumentException.class, () -> BehaviourSplit.split(history, paths("1"), 0));
     }
+
+    @Test
+    void unifiedGivesEveryCircleTheWholeHistoryMostRecentFirstToGoWhenTooLong() {
+        List<CirclePath> history = paths("2/4/1", "0/1", "2/3/0", "2/4/0", null, "2/4/1");
+        List<BehaviourSplit.Slice> slices = BehaviourSplit.unified(history, paths("2", "0", "1"), 10);
+        assertEquals(3, slices.size());
+        for (BehaviourSplit.Slice s : slices) {
+            assertEquals(List.of(0, 1, 2, 3, 5), s.positions(), "every known item, whatever its circle; the unknown one left out");
+        }
+        assertEquals(paths("2", "0", "1"), slices.stream().map(BehaviourSplit.Slice::circle).toList());
+        assertEquals(List.of(3, 5), BehaviourSplit.unified(history, paths("1"), 2).get(0).positions());
+        assertThrows(IllegalArgumentException.class, () -> BehaviourSplit.unified(history, paths("1"), 0));
+    }
 }

@@ -12,6 +12,11 @@ import io.rimirec.tools.eval.Overridden;
 import io.rimirec.tools.eval.Protocol;
 import io.rimirec.tools.eval.Splits;
 import io.rimirec.tools.eval.report.Report;
+import io.rimirec.tools.eval.rimirec.OnlineRimirec;
+import io.rimirec.tools.eval.rimirec.RimirecMethod;
+import io.rimirec.tools.cluster.LocalCluster;
+import io.rimirec.tools.cluster.OpenSearchZips;
+import io.rimirec.tools.opensearch.JsonHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,7 +57,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--methods", defaultValue = "all",
         description = "Comma-separated methods, or all. Known: pop, itemknn, ease, ease-rw, twotower, sasrec, mind, "
-            + "comirec. Default: ${DEFAULT-VALUE}.")
+            + "comirec, dnc, rimirec-b{1,2,4,6}, rimirec-wholelib-b{1,2,4,6}, rimirec-unified-b{1,2,4,6}. Default: ${DEFAULT-VALUE}.")
     String methods;
 
     @Option(names = "--set", paramLabel = "METHOD.NAME=V[,V...]",
@@ -81,6 +86,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--k-core", defaultValue = "0", description = "Iterative k-core filter on users and items (0 = off).")
     int kCore;
 
+    @Option(names = "--online", description = "Also serve every rimirec-bN row through a local OpenSearch node (the rimirec query, "
+        + "same fitted model, exact k-NN inside each circle) as a rimirec-bN-online row, and print offline vs online side by side.")
+    boolean online;
+
+    @Option(names = "--heap", defaultValue = "2g", description = "Heap of the --online node. Default: ${DEFAULT-VALUE}.")
+    String heap;
+
+    @Option(names = "--opensearch-dir", paramLabel = "DIR",
+        description = "Folder with the OpenSearch, k-NN and rimirec zips for --online (default: found beside this jar).")
+    Path opensearchDir;
+
     private List<Method> overridden(List<Method> parsed) {
         Map<String, Map<String, List<Object>>> byMethod = new LinkedHashMap<>();
         for (String spec : sets) {
@@ -98,12 +114,44 @@ public final class EvalCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The offline rimirec row behind a method (unwrapping --set overrides), or null. */
+    private static RimirecMethod rimirecRow(Method m) {
+        Method inner = m instanceof Overridden o ? o.method() : m;
+        return inner instanceof RimirecMethod r && r.variant() == RimirecMethod.Variant.MAIN ? r : null;
+    }
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        List<Method> chosen = overridden(Methods.parse(methods));
+        if (!online) {
+            return run(chosen);
+        }
+        if (chosen.stream().noneMatch(m -> rimirecRow(m) != null)) {
+            throw new IllegalArgumentException("--online serves the rimirec-bN rows, but --methods names none of them");
+        }
+        PrintStream log = System.err;
+        log.println("--online: starting a local OpenSearch node with the rimirec plugin...");
+        LocalCluster.Builder builder = LocalCluster.builder()
+            .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+            .nodes(1).heap(heap);
+        try (LocalCluster cluster = builder.start()) {
+            JsonHttp http = new JsonHttp(cluster.restClient());
+            List<Method> withOnline = new ArrayList<>();
+            for (Method m : chosen) {
+                withOnline.add(m);
+                RimirecMethod row = rimirecRow(m);
+                if (row != null) {
+                    withOnline.add(new OnlineRimirec(m, row.beams(), http));
+                }
+            }
+            return run(withOnline);
+        }
+    }
+
+    private int run(List<Method> chosen) {
         PrintStream log = System.err;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Protocol proto = Protocol.named(protocol);
-        List<Method> chosen = overridden(Methods.parse(methods));
         Preprocessing prep = new Preprocessing(minRating == null ? Double.NaN : minRating, kCore);
         long t0 = System.nanoTime();
         SequenceDataset ds = MovieLens.load(data, prep);
@@ -154,6 +202,49 @@ public final class EvalCommand implements Callable<Integer> {
         for (Path p : report.write(out, base)) {
             stdout.println("wrote " + p);
         }
+        if (online) {
+            String comparison = onlineComparison(results, proto.metrics(), stamp);
+            stdout.print(comparison);
+            Path file = out.resolve(base + "-online.txt");
+            try {
+                java.nio.file.Files.writeString(file, comparison);
+                stdout.println("wrote " + file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return results.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+    }
+
+    /** Offline and online metrics of every rimirec row side by side, in points, with the largest difference. */
+    static String onlineComparison(List<MethodResult> results, List<MetricSpec> metrics, Map<String, Object> stamp) {
+        StringBuilder b = new StringBuilder();
+        b.append("\nOffline vs online (the same fitted model; online = the rimirec query on a local node, exact k-NN per circle)\n");
+        b.append("command: ").append(stamp.get("command")).append('\n');
+        b.append("data: ").append(stamp.get("data")).append("; seed ").append(stamp.get("seed")).append('\n');
+        Map<String, MethodResult> byName = new LinkedHashMap<>();
+        results.forEach(r -> byName.put(r.method(), r));
+        b.append(String.format(Locale.ROOT, "%-16s %-26s %9s %9s %8s%n", "row", "metric", "offline", "online", "diff"));
+        for (MethodResult off : results) {
+            MethodResult on = byName.get(OnlineRimirec.nameFor(off.method()));
+            if (on == null) {
+                continue;
+            }
+            if (off.test() == null || on.test() == null) {
+                b.append(off.method()).append(": no comparison, ").append(off.error() != null ? off.error() : on.error()).append('\n');
+                continue;
+            }
+            double worst = 0;
+            for (MetricSpec m : metrics) {
+                double x = 100 * off.test().mean(m);
+                double y = 100 * on.test().mean(m);
+                worst = Math.max(worst, Math.abs(y - x));
+                b.append(String.format(Locale.ROOT, "%-16s %-26s %9.2f %9.2f %+8.2f%n", off.method(), m.name(), x, y, y - x));
+            }
+            b.append(String.format(Locale.ROOT, "%-16s largest |online - offline| = %.2f points (%s the 0.5-point bar); "
+                + "queries: offline %.1fs, online %.1fs%n", off.method(), worst, worst <= 0.5 ? "within" : "OUTSIDE",
+                off.test().seconds(), on.test().seconds()));
+        }
+        return b.toString();
     }
 }

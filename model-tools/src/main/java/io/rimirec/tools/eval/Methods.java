@@ -1,5 +1,6 @@
 package io.rimirec.tools.eval;
 
+import io.rimirec.tools.eval.baseline.DivideAndConquer;
 import io.rimirec.tools.eval.baseline.Ease;
 import io.rimirec.tools.eval.baseline.ItemKnn;
 import io.rimirec.tools.eval.baseline.Popularity;
@@ -31,8 +32,11 @@ public final class Methods {
         add(m, new SasRec());
         add(m, new Mind());
         add(m, new ComiRecSa());
-        for (int beams : new int[] {1, 2, 4, 6}) {
-            add(m, new RimirecMethod(beams));
+        add(m, new DivideAndConquer());
+        for (RimirecMethod.Variant variant : RimirecMethod.Variant.values()) {
+            for (int beams : new int[] {1, 2, 4, 6}) {
+                add(m, new RimirecMethod(beams, variant));
+            }
         }
         add(m, new RimirecMethod(6, true)); // the history read from residual codes, as "history_source": "codes" does
         return m;

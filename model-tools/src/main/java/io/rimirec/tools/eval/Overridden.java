@@ -23,6 +23,11 @@ public final class Overridden implements Method {
         this.overrides = new LinkedHashMap<>(overrides);
     }
 
+    /** The method whose grid is overridden. */
+    public Method method() {
+        return method;
+    }
+
     /** Parses {@code method.name=v1,v2,...}: ints, then doubles, then true/false, else strings. */
     public static Map.Entry<String, Map.Entry<String, List<Object>>> parse(String spec) {
         int eq = spec.indexOf('=');

@@ -58,6 +58,23 @@ public final class IndexTemplates {
         return doc;
     }
 
+    /**
+     * A create-index body for one items index with the component template's mappings (vector dimension and space type
+     * replaced), a default ingest pipeline, and explicit shards and replicas — for a job that must not install the
+     * cluster-wide {@code items*} templates (the evaluation's online rows).
+     */
+    public static ObjectNode itemsIndex(int dimension, String spaceType, String pipeline, int shards, int replicas) {
+        ObjectNode component = vectorField(dimension, spaceType).apply(read("component/rimirec-items-mappings.json"));
+        ObjectNode body = JsonHttp.MAPPER.createObjectNode();
+        ObjectNode index = body.putObject("settings").putObject("index");
+        index.put("knn", true);
+        index.put("number_of_shards", shards);
+        index.put("number_of_replicas", replicas);
+        index.put("default_pipeline", pipeline);
+        body.set("mappings", component.path("template").path("mappings"));
+        return body;
+    }
+
     /** The mappings component with another vector dimension and space type. */
     public static UnaryOperator<ObjectNode> vectorField(int dimension, String spaceType) {
         return component -> {

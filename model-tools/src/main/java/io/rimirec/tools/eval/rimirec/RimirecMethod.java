@@ -8,6 +8,7 @@ import io.rimirec.core.codebook.Residual;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.core.tree.CirclePath;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Query;
@@ -15,7 +16,6 @@ import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -37,26 +37,66 @@ import java.util.Map;
  */
 public final class RimirecMethod implements Method {
 
+    /**
+     * rimirec itself, or one of the paper's two ablations (HimiRec Table 3). Every variant uses the same fitted
+     * {@link RimirecModel} (generator, tree, item vectors and whatever {@code UserVectors} the model has).
+     */
+    public enum Variant {
+        /** Circles from the generator, the history split by circle, each circle searched with its own user vector. */
+        MAIN("rimirec-b", "generated circles, per-circle user vectors from the split history, exact search inside each circle, quota merge"),
+        /** The same circles and per-circle user vectors, but every search runs over the whole library. */
+        WHOLE_LIBRARY("rimirec-wholelib-b", "ablation: as rimirec, but each circle's user vector searches the whole library, not its circle"),
+        /** The same circles and circle searches, but every circle's user vector comes from the whole history (no split). */
+        UNIFIED("rimirec-unified-b", "ablation: as rimirec, but every circle's user vector is built from the whole history (no behaviour split)");
+
+        final String prefix;
+        final String what;
+
+        Variant(String prefix, String what) {
+            this.prefix = prefix;
+            this.what = what;
+        }
+    }
+
     private final int beams;
+    private final Variant variant;
     private final boolean historyFromCodes;
 
     public RimirecMethod(int beams) {
-        this(beams, false);
+        this(beams, Variant.MAIN, false);
     }
 
+    public RimirecMethod(int beams, Variant variant) {
+        this(beams, variant, false);
+    }
+
+    /** rimirec with the history read from residual codes (as {@code "history_source": "codes"} does). */
     public RimirecMethod(int beams, boolean historyFromCodes) {
+        this(beams, Variant.MAIN, historyFromCodes);
+    }
+
+    private RimirecMethod(int beams, Variant variant, boolean historyFromCodes) {
         this.beams = beams;
+        this.variant = variant;
         this.historyFromCodes = historyFromCodes;
+    }
+
+    public int beams() {
+        return beams;
+    }
+
+    public Variant variant() {
+        return variant;
     }
 
     @Override
     public String name() {
-        return "rimirec-b" + beams + (historyFromCodes ? "-codes" : "");
+        return variant.prefix + beams + (historyFromCodes ? "-codes" : "");
     }
 
     @Override
     public String describe() {
-        return "rimirec, B=" + beams + (historyFromCodes ? ", history decoded from cosine residual codes (3x256)" : "") + ": generated circles, per-circle mean user vectors, exact search inside each circle, quota merge";
+        return "rimirec, B=" + beams + (historyFromCodes ? ", history decoded from cosine residual codes (3x256)" : "") + ": " + variant.what;
     }
 
     @Override
@@ -70,18 +110,28 @@ public final class RimirecMethod implements Method {
             "ffn", 256, "dropout", 0.1, "epochs", 30, "samplesPerUser", 2, "maxMinutes", 20.0, "alpha", 1.0));
     }
 
+    /**
+     * The model fitted on {@code data} with {@code settings}, trained once and shared by every B and every variant
+     * (alpha only changes the merge, so it is not part of the key).
+     */
+    static RimirecModel sharedModel(TrainingData data, Settings settings, FitContext ctx) {
+        Settings modelSettings = settings.with("alpha", 0);
+        return data.derived("rimirec-model " + modelSettings, () -> RimirecModel.train(data, settings, ctx));
+    }
+
     @Override
     public Recommender create(Settings settings) {
         return new Recommender() {
             private RimirecModel model;
             private float[][] historyVectors; // model.vectors, or their reconstructions from codes
             private io.rimirec.core.tree.CirclePath[] historyLeaves;
+            private RecallPlanner planner;
 
             @Override
             public void fit(TrainingData data, FitContext ctx) {
-                // Everything but alpha shapes the model; the B rows of one run share it.
                 Settings modelSettings = settings.with("alpha", 0);
-                model = data.derived("rimirec-model " + modelSettings, () -> RimirecModel.train(data, settings, ctx));
+                model = sharedModel(data, settings, ctx);
+                planner = variant == Variant.UNIFIED ? model.planner.withHistoryMode(RecallPlanner.HistoryMode.UNIFIED) : model.planner;
                 historyVectors = model.vectors;
                 historyLeaves = model.leafOf;
                 if (historyFromCodes) {
@@ -113,14 +163,15 @@ public final class RimirecMethod implements Method {
                 if (history.isEmpty()) {
                     return new int[0];
                 }
-                RecallPlanner.Plan plan = model.planner.plan(history, beams);
+                RecallPlanner.Plan plan = planner.plan(history, beams);
                 List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(plan.circles().size());
                 // As many candidates per circle as the query asks for by default (quota + headroom): online = offline.
                 int[] ks = QuotaMerge.candidatesPerCircle(m, plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability)
                     .toArray(), settings.getDouble("alpha"));
                 for (int i = 0; i < plan.circles().size(); i++) {
                     RecallPlanner.CirclePlan c = plan.circles().get(i);
-                    List<String> ids = exactTop(c.userVector(), model.itemsUnder(c.circle()), ks[i], query.exclude());
+                    int[] searched = variant == Variant.WHOLE_LIBRARY ? model.itemsUnder(CirclePath.ROOT) : model.itemsUnder(c.circle());
+                    List<String> ids = exactTop(c.userVector(), searched, ks[i], query.exclude());
                     candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
                 }
                 return QuotaMerge.merge(candidates, m, settings.getDouble("alpha")).stream()

@@ -10,6 +10,7 @@ import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.core.vector.Metric;
+import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
@@ -45,6 +46,8 @@ final class RimirecModel {
     final CircleTree tree;
     final RecallPlanner planner;
     final Map<String, Object> diagnostics = new LinkedHashMap<>();
+    /** The model as the {@code rimirec} query loads it (tree + generator), for serving the same model online. */
+    byte[] bundle;
     private final Map<CirclePath, int[]> itemsUnder = new ConcurrentHashMap<>();
 
     private RimirecModel(Settings settings, float[][] vectors, CirclePath[] leafOf, CircleTree tree, RecallPlanner planner) {
@@ -99,6 +102,8 @@ final class RimirecModel {
             }
             RimirecModel model = new RimirecModel(s, byItem, leafOf, tree,
                 new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE));
+            model.bundle = BundlePacker.ofTree(tree).name("rimirec-eval").description("evaluation training data: PPMI item vectors, "
+                + "circle tree and interest generator").generator(dir).pack();
             model.diagnostics.put("tree", Map.of("leaves", tree.leafCount(), "depth", tree.maxDepth(), "hash", tree.contentHash().substring(0, 12)));
             model.diagnostics.put("items_without_vector", n - kept.size());
             model.diagnostics.put("generator_best_validation_loss", info.get("best_validation_loss"));
