@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * rimirec offline, one row per beam width B: the interest generator's B circles for the history, one user vector per
- * circle (mean of the history inside it), an exact search inside each circle, the quota merge. Every B shares one
+ * circle (the trained user tower, or the mean of the history inside it with {@code userVectors=mean}), an exact search inside each circle, the quota merge. Every B shares one
  * fitted {@link RimirecModel} per task. It is the {@code rimirec} query's code path ({@link RecallPlanner},
  * {@link QuotaMerge}) with the k-NN search done exactly in memory, so the online query should reproduce these rows.
  *
@@ -40,18 +40,23 @@ public final class RimirecMethod implements Method {
 
     @Override
     public String describe() {
-        return "rimirec, B=" + beams + ": generated circles, per-circle mean user vectors, exact search inside each circle, quota merge";
+        return "rimirec, B=" + beams + ": generated circles, per-circle user vectors (trained user tower), exact search inside each circle, quota merge";
     }
 
     @Override
     public List<Settings> grid(boolean quick) {
         if (quick) {
             return List.of(Settings.of("dim", 16, "k", 4, "c", 250, "maxHistory", 30, "recent", 15, "width", 32, "heads", 4, "layers", 1,
-                "ffn", 64, "dropout", 0.0, "epochs", 6, "samplesPerUser", 2, "maxMinutes", 2.0, "alpha", 1.0));
+                "ffn", 64, "dropout", 0.0, "epochs", 6, "samplesPerUser", 2, "maxMinutes", 2.0, "alpha", 1.0, "vectors", "content",
+                "userVectors", "tower", "towerMaxSlice", 20, "towerWidth", 16, "towerLayers", 1, "towerEpochs", 4, "towerSamples", 4,
+                "negatives", 32, "globalShare", 0.5, "pretrainMinutes", 1.0, "towerMinutes", 1.0));
         }
-        // The generator's ML-1M configuration (docs/generator.md), trained within a time limit.
-        return List.of(Settings.of("dim", 32, "k", 4, "c", 250, "maxHistory", 50, "recent", 25, "width", 64, "heads", 4, "layers", 2,
-            "ffn", 256, "dropout", 0.1, "epochs", 30, "samplesPerUser", 2, "maxMinutes", 20.0, "alpha", 1.0));
+        // The generator's ML-1M configuration (docs/generator.md) and the user tower's (docs/user-tower.md), each trained
+        // within a time limit so that one run stays near 30 minutes on a shared 2-core machine.
+        return List.of(Settings.of("dim", 64, "k", 4, "c", 250, "maxHistory", 50, "recent", 25, "width", 64, "heads", 4, "layers", 2,
+            "ffn", 256, "dropout", 0.1, "epochs", 30, "samplesPerUser", 2, "maxMinutes", 12.0, "alpha", 1.0, "vectors", "learned",
+            "userVectors", "tower", "towerMaxSlice", 50, "towerWidth", 64, "towerLayers", 1, "towerEpochs", 30, "towerSamples", 10,
+            "negatives", 128, "globalShare", 0.5, "pretrainMinutes", 5.0, "towerMinutes", 6.0));
     }
 
     @Override
