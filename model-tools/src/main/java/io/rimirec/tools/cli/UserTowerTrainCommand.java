@@ -95,13 +95,14 @@ public final class UserTowerTrainCommand implements Callable<Integer> {
             for (int u : loaded.trainUsers()) {
                 sequences.add(data.sequences().get(u));
             }
-            UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(epochs, batch, samplesPerUser, validationShare, lr, patience, window,
+            // The data set's vectors (PPMI on ML-1M) are the item table's starting point.
+            UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(epochs, batch, samplesPerUser, validationShare, 3 * lr, patience, window,
                 negatives, 1.0, temperature, seed, pretrainMinutes);
             RimirecPipeline.Options options = new RimirecPipeline.Options(RimirecPipeline.ItemVectors.LEARNED, tree.dimension(), tree.branching(),
                 tree.leafCapacity(), 1, seed,
                 t -> new GeneratorConfig(t.dimension(), t.maxDepth(), t.maxFanOut(), 50, 25, 64, 4, 2, 2, 256, 0.1f),
                 new GeneratorTrainer.Options(30, 64, 2, 0.1, 1e-3f, 3, 10, seed, generatorMinutes), shape, pretrain, run, true);
-            RimirecPipeline.Result result = RimirecPipeline.run(data.name() + " training users", sequences, data.vectors().length, null, options, out,
+            RimirecPipeline.Result result = RimirecPipeline.run(data.name() + " training users", sequences, data.vectors().length, data.vectors(), options, out,
                 ProgressBar.on(spec.commandLine().getErr()));
             // The learned item vectors, for indexing (ids: the data set's item indexes).
             List<String> ids = new ArrayList<>();

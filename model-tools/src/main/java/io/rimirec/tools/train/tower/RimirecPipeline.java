@@ -30,7 +30,7 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li><b>item vectors</b>: {@link ItemVectors#LEARNED} pretrains the two towers at the root circle with global
- *       negatives, item table trained (the item tower); {@link ItemVectors#CONTENT} takes given vectors as they are;</li>
+ *       negatives, item table trained (the item tower; initialised from content vectors where given); {@link ItemVectors#CONTENT} takes given vectors as they are;</li>
  *   <li><b>circle tree</b>: hierarchical k-means (cosine) on those vectors;</li>
  *   <li><b>interest generator</b> on the tree;</li>
  *   <li><b>user tower</b> per circle, with the item vectors frozen so the tree stays valid for the vectors the index
@@ -74,7 +74,8 @@ public final class RimirecPipeline {
 
     /**
      * @param sequences per user, catalogue item indexes oldest first
-     * @param content   per catalogue item its content vector (CONTENT only; items without one are left out)
+     * @param content   per catalogue item its content vector (CONTENT: the item vectors, items without one are left out;
+     *                  LEARNED: the initial item table where given, else random)
      */
     public static Result run(String name, List<int[]> sequences, int numItems, float[][] content, Options o, Path out, ProgressListener progress)
         throws IOException {
@@ -87,6 +88,7 @@ public final class RimirecPipeline {
                 seen[item] = o.itemVectors() == ItemVectors.LEARNED || content[item] != null;
             }
         }
+        info.put("item_table_init", o.itemVectors() == ItemVectors.CONTENT ? "given" : content == null ? "random" : "content vectors, normalised");
         List<int[]> seqs = new ArrayList<>(sequences.size());
         for (int[] s : sequences) {
             seqs.add(Arrays.stream(s).filter(i -> seen[i]).toArray());
@@ -102,12 +104,18 @@ public final class RimirecPipeline {
                 vectors[i] = seen[i] ? content[i] : null;
             }
         } else {
+            // Start from the content vectors where given (a trained table then only has to refine them, which matters
+            // when the time limit allows few epochs); random otherwise.
             Random r = new Random(o.seed());
             for (int i = 0; i < numItems; i++) {
                 if (seen[i]) {
-                    vectors[i] = new float[o.dimension()];
-                    for (int d = 0; d < o.dimension(); d++) {
-                        vectors[i][d] = (float) (r.nextGaussian() * 0.1);
+                    if (content != null && content[i] != null && content[i].length == o.dimension()) {
+                        vectors[i] = io.rimirec.core.vector.Vectors.normalized(content[i]);
+                    } else {
+                        vectors[i] = new float[o.dimension()];
+                        for (int d = 0; d < o.dimension(); d++) {
+                            vectors[i][d] = (float) (r.nextGaussian() * 0.1);
+                        }
                     }
                 }
             }

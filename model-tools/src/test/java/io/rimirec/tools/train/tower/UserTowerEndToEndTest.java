@@ -216,6 +216,21 @@ class UserTowerEndToEndTest {
     }
 
     @Test
+    void modelPackTakesTheTowerAndRefusesOneForAnotherTree() throws IOException {
+        byte[] zip = io.rimirec.tools.bundle.BundlePacker.ofTree(tree).userTower(artifact).pack();
+        io.rimirec.core.bundle.ModelBundle bundle = io.rimirec.core.bundle.BundleArchive.read(zip, Long.MAX_VALUE);
+        assertTrue(bundle.hasPart(io.rimirec.core.bundle.BundleManifest.PART_USER_TOWER));
+        try (UserTower t = UserTower.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            assertEquals(tree.dimension(), t.manifest().outputDimension());
+        }
+        // Another tree of another dimension: refused at pack, naming the tower and both hashes; nothing is written.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> io.rimirec.tools.bundle.BundlePacker.ofTree(planted.data.tree()).userTower(artifact).pack());
+        assertTrue(e.getMessage().contains("user tower [" + artifact + "]") && e.getMessage().contains(tree.contentHash())
+            && e.getMessage().contains(planted.data.tree().contentHash()), e.getMessage());
+    }
+
+    @Test
     void globalNegativesAreEasierThanMixedOnes() {
         // With in-circle negatives the positive competes with its neighbours; with only global ones it mostly competes
         // with far-away items, which are told apart at once. Same seed, same samples; the setting
