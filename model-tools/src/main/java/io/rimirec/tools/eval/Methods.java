@@ -34,6 +34,9 @@ public final class Methods {
         for (int beams : new int[] {1, 2, 4, 6}) {
             add(m, new RimirecMethod(beams));
         }
+        for (int beams : new int[] {1, 2, 4, 6}) {
+            add(m, new RimirecMethod(beams, true));
+        }
         return m;
     }
 

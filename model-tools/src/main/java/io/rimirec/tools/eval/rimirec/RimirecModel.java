@@ -45,6 +45,8 @@ final class RimirecModel {
     final CirclePath[] leafOf;
     final CircleTree tree;
     final RecallPlanner planner;
+    /** The same generator with mean-of-slice user vectors: what the tower is measured against, on the same fit. */
+    final RecallPlanner meanPlanner;
     final Map<String, Object> diagnostics = new LinkedHashMap<>();
     private final Map<CirclePath, int[]> itemsUnder = new ConcurrentHashMap<>();
 
@@ -54,6 +56,8 @@ final class RimirecModel {
         this.leafOf = leafOf;
         this.tree = tree;
         this.planner = planner;
+        this.meanPlanner = planner.userVectors() == UserVectors.MEAN_OF_SLICE ? planner
+            : new RecallPlanner(planner.generator(), UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
     }
 
     static RimirecModel train(TrainingData data, Settings s, FitContext ctx) {
