@@ -1,12 +1,14 @@
 package io.rimirec.it;
 
 import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
+import io.rimirec.core.tower.UserTower;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.bundle.BundlePacker;
@@ -15,6 +17,9 @@ import io.rimirec.tools.train.generator.GeneratorConfig;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.PlantedInterests;
 import io.rimirec.tools.train.generator.TargetBuilder;
+import io.rimirec.tools.train.tower.UserTowerArtifact;
+import io.rimirec.tools.train.tower.UserTowerConfig;
+import io.rimirec.tools.train.tower.UserTowerTrainer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,16 +34,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A planted catalogue (topics → sub-topics → leaves, 8-d, L2) with users, a tiny interest generator really trained on
- * it (seconds) and exported to ONNX, packed into a bundle; plus the offline answer of a rimirec query, computed with
+ * A planted catalogue (topics → sub-topics → leaves, 8-d, L2) with users, a tiny interest generator and a tiny user
+ * tower really trained on it (seconds) and exported to ONNX, packed into a bundle (and into one without the tower); plus the offline answer of a rimirec query, computed with
  * the same core code (planner, quota merge) and exact per-circle search, to compare the cluster's answer with.
  */
 final class RecallFixture {
 
     final PlantedInterests planted;
     final CircleTree tree;
+    /** Tree + generator + user tower. */
     final byte[] bundle;
+    /** Tree + generator: served with mean-of-slice user vectors. */
+    final byte[] bundleWithoutTower;
     private final InterestGenerator generator;
+    private final UserTower userTower;
 
     RecallFixture(Path workDir) throws IOException {
         planted = PlantedInterests.generate(300, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 11);
@@ -49,8 +58,22 @@ final class RecallFixture {
             new GeneratorTrainer.Options(5, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
         Path artifact = Files.createDirectories(workDir).resolve("generator");
         GeneratorArtifact.trainAndWrite(trainer, config, targets, tree, artifact, ProgressListener.NONE);
-        bundle = BundlePacker.ofTree(tree).name("planted").generator(artifact).pack();
-        generator = InterestGenerator.load(BundleArchive.read(bundle, Long.MAX_VALUE), new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
+        // A tiny user tower on the same data and tree, through the one train path.
+        int[] users = new int[planted.data.users()];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = i;
+        }
+        UserTowerTrainer towerTrainer = new UserTowerTrainer(planted.data.sequences(), planted.data.vectors(), tree, tree.metric(),
+            new UserTowerConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), 16, 16, 2, 1, 32, 0f), targets,
+            new UserTowerTrainer.Options(2, 64, 2, 0.15, 5e-3f, 2, 10, 15, 0.5, 0f, 3, 0));
+        Path tower = workDir.resolve("user_tower");
+        UserTowerArtifact.trainAndWrite(towerTrainer, users, null, tree, tower, ProgressListener.NONE);
+        bundle = BundlePacker.ofTree(tree).name("planted").generator(artifact).userTower(tower).pack();
+        bundleWithoutTower = BundlePacker.ofTree(tree).name("planted, no tower").generator(artifact).pack();
+        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        ModelBundle read = BundleArchive.read(bundle, Long.MAX_VALUE);
+        generator = InterestGenerator.load(read, sessions);
+        userTower = UserTower.load(read, sessions);
     }
 
     int items() {
@@ -74,7 +97,11 @@ final class RecallFixture {
     }
 
     Map<String, Object> uploadBody() {
-        return Map.of("bundle", Base64.getEncoder().encodeToString(bundle));
+        return uploadBody(bundle);
+    }
+
+    static Map<String, Object> uploadBody(byte[] zip) {
+        return Map.of("bundle", Base64.getEncoder().encodeToString(zip));
     }
 
     /** The items a filter keeps (all when null). */
@@ -89,13 +116,18 @@ final class RecallFixture {
      * @param k the query's fixed per-circle k, or null for its default
      */
     List<String> expected(int user, int beams, int size, Integer k, double alpha, boolean excludeHistory, ItemFilter filter) {
+        return expected(true, user, beams, size, k, alpha, excludeHistory, filter);
+    }
+
+    /** As above, with the bundle's user tower ({@code tower}) or with mean-of-slice user vectors (the bundle without one). */
+    List<String> expected(boolean tower, int user, int beams, int size, Integer k, double alpha, boolean excludeHistory, ItemFilter filter) {
         List<HistoryItem> history = new ArrayList<>();
         Set<Integer> historyItems = new HashSet<>();
         for (int item : planted.data.sequences().get(user)) {
             history.add(new HistoryItem(id(item), vector(item), tree.assign(vector(item))));
             historyItems.add(item);
         }
-        RecallPlanner.Plan plan = new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE)
+        RecallPlanner.Plan plan = new RecallPlanner(generator, tower ? userTower : UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE)
             .plan(history, beams);
         List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>();
         int[] ks = QuotaMerge.candidatesPerCircle(size, plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability).toArray(), alpha);

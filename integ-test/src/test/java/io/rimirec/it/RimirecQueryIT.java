@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The {@code rimirec} query on real clusters, against a generator really trained on a planted catalogue: its hits are
+ * The {@code rimirec} query on real clusters, against a generator and a user tower really trained on a planted catalogue
+ * (and the same bundle without the tower, served with mean-of-slice vectors): its hits are
  * exactly what the same model computes offline (same core code, exact per-circle search), on one node and on three
  * nodes with 3 shards and a replica; explanations, profile, filter, pagination and every defined error.
  */
@@ -117,6 +118,25 @@ class RimirecQueryIT {
             JsonNode r = search(Map.of("size", 5, "profile", true, "query", rimirec(3, Map.of())));
             String profile = r.path("profile").toString();
             assertTrue(profile.contains("circles=[") && profile.contains("quota=") && profile.contains("timings_ms={history_fetch="), profile);
+            assertTrue(profile.contains("user_vectors=user_tower"), "the bundle's user tower made the user vectors: " + profile);
+        }
+
+        @Test
+        void aBundleWithoutAUserTowerServesMeanOfSliceVectorsAndSaysSo() throws Exception {
+            String model = "rq-no-tower";
+            rest.put("/_plugins/rimirec/models/" + model, RecallFixture.uploadBody(f.bundleWithoutTower));
+            rest.deleteAfter("/_plugins/rimirec/models/" + model);
+            for (int user : new int[] {0, 42}) {
+                Map<String, Object> q = new LinkedHashMap<>();
+                q.put("model", model);
+                q.put("history", f.historyIds(user));
+                q.put("size", 20);
+                JsonNode r = search(Map.of("size", 20, "profile", true, "query", Map.of("rimirec", q)));
+                assertEquals(f.expected(false, user, 6, 20, null, 1.0, true, null), Rest.ids(r), "user " + user);
+                assertTrue(r.path("profile").toString().contains("user_vectors=mean_of_slice"), r.path("profile").toString());
+            }
+            // The two bundles share tree and generator: the trained tower is what changes the answer.
+            assertFalse(f.expected(false, 0, 6, 20, null, 1.0, true, null).equals(f.expected(true, 0, 6, 20, null, 1.0, true, null)));
         }
 
         @Test
@@ -188,6 +208,26 @@ class RimirecQueryIT {
             assertTrue(r.body().toString().contains("set [history_index]"), r.body().toString());
             JsonNode ok = rest.post("/" + index + "*/_search", Map.of("size", 20, "query", rimirec(0, Map.of("size", 20, "history_index", index))));
             assertEquals(f.expected(0, 6, 20, null, 1.0, true, null), Rest.ids(ok));
+        }
+
+        @Test
+        void anUploadWhoseGeneratorOrUserTowerCannotBeLoadedIsRefusedAndNothingIsStored() throws Exception {
+            io.rimirec.core.bundle.ModelBundle good = io.rimirec.core.bundle.BundleArchive.read(f.bundle, Long.MAX_VALUE);
+            for (String[] broken : new String[][] {{"user_tower", "user_tower/user_tower.onnx"}, {"generator", "generator/decoder.onnx"}}) {
+                // A well-formed bundle (sizes and SHA-256s match) whose ONNX file is not a model.
+                java.nio.file.Path dir = Files.createTempDirectory("rimirec-bad-part");
+                for (Map.Entry<String, byte[]> e : good.files().entrySet()) {
+                    java.nio.file.Path p = dir.resolve(e.getKey());
+                    Files.createDirectories(p.getParent());
+                    Files.write(p, e.getKey().equals(broken[1]) ? new byte[] {1, 2, 3, 4} : e.getValue());
+                }
+                byte[] bad = io.rimirec.core.bundle.BundleArchive.pack(dir, good.manifest());
+                Rest.Result r = rest.call("PUT", "/_plugins/rimirec/models/rq-bad-part", RecallFixture.uploadBody(bad));
+                assertEquals(400, r.status(), r.body().toString());
+                String body = r.body().toString();
+                assertTrue(body.contains("part [" + broken[0] + "] cannot be loaded") && body.contains(broken[1]), body);
+                assertEquals(404, rest.call("GET", "/_plugins/rimirec/models/rq-bad-part", null).status());
+            }
         }
 
         @Test

@@ -10,6 +10,7 @@ import io.rimirec.tools.cli.GeneratorCommand;
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
 import io.rimirec.tools.cli.TreeCommand;
+import io.rimirec.tools.cli.UserTowerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +31,7 @@ import java.nio.file.NoSuchFileException;
         CodebookCommand.class,
         DataCommand.class,
         GeneratorCommand.class,
+        UserTowerCommand.class,
         ModelCommand.class,
         ClusterCommand.class,
         BenchCommand.class,

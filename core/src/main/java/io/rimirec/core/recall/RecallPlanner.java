@@ -74,6 +74,10 @@ public final class RecallPlanner {
         return userVectors;
     }
 
+    public InterestGenerator generator() {
+        return generator;
+    }
+
     /**
      * @param history the user's history, oldest first; must not be empty
      * @param beams   how many circles to generate (fewer come back when the tree has fewer paths)

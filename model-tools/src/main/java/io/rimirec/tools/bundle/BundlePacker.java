@@ -3,8 +3,8 @@ package io.rimirec.tools.bundle;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
-import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.recall.ModelParts;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.tree.TreeFormat;
 import io.rimirec.tools.util.MoreFiles;
@@ -120,9 +120,7 @@ public final class BundlePacker {
                 "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of());
             byte[] zip = BundleArchive.pack(staging, manifest);
             ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
-            if (verified.manifest().hasPart(BundleManifest.PART_GENERATOR)) {
-                checkGenerator(verified);
-            }
+            checkParts(verified);
             return zip;
         } finally {
             MoreFiles.deleteRecursively(staging);
@@ -130,14 +128,16 @@ public final class BundlePacker {
     }
 
     /**
-     * Opens the generator from the packed bundle the way the plugin will (tree hash, manifest, both ONNX graphs), so a
-     * generator trained on another tree or a corrupt ONNX file fails here rather than at query time.
+     * Opens the generator and the user tower from the packed bundle the way the plugin will (tree hash, manifest,
+     * dimensions, ONNX graphs), so a part trained on another tree, of the wrong dimension or with a corrupt ONNX file
+     * fails here rather than at upload or query time.
      */
-    private void checkGenerator(ModelBundle bundle) throws IOException {
-        try (InterestGenerator g = InterestGenerator.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
-            // opened and checked: nothing else to do
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("generator [" + generator + "] cannot be used with this tree: " + e.getMessage(), e);
+    private void checkParts(ModelBundle bundle) {
+        try {
+            ModelParts.check(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
+        } catch (IllegalArgumentException e) {
+            String which = e.getMessage().startsWith("part [" + BundleManifest.PART_USER_TOWER) ? "user tower [" + userTower + "]" : "generator [" + generator + "]";
+            throw new IllegalArgumentException(which + " cannot be used with this tree: " + e.getMessage(), e);
         }
     }
 

@@ -19,6 +19,7 @@ import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.opensearch.ModelStoreClient;
 
 import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.train.tower.UserTowerArtifact;
 import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.Map;
 
 /**
  * The end-to-end job on the built-in synthetic catalogue, against any cluster with k-NN and rimirec: build a circle
- * tree, train an interest generator on synthetic users (each with a heavy sub-topic and a light topic), upload both as
+ * tree, train an interest generator and a user tower on synthetic users (each with a heavy sub-topic and a light topic), upload both as
  * one model bundle, install the index templates and pipeline from {@code index-templates/}, index the catalogue through
  * the pipeline (which stamps the circles), then answer two users the generator never saw with a single-vector k-NN
  * query and with the {@code rimirec} query, showing the circle each rimirec hit came from.
@@ -151,8 +152,16 @@ public final class Demo {
             say("trained the interest generator on %,d synthetic users: validation loss %.3f vs %.3f for the circle prior",
                 options.users(), ((Number) training.get("best_validation_loss")).doubleValue(),
                 ((Number) training.get("prior_validation_loss_per_circle")).doubleValue());
-            bundle = BundlePacker.ofTree(tree).name("rimirec demo").description("synthetic catalogue: tree + interest generator")
-                .generator(generatorDir).pack();
+            t = System.nanoTime();
+            Path towerDir = work.resolve(UserTowerArtifact.DIRECTORY);
+            Map<String, Object> tower = DemoGenerator.trainTower(catalogue, tree, users.subList(0, options.users()), options.seed(), towerDir, progress);
+            millis.put("user_tower", lap(t));
+            training = new LinkedHashMap<>(training);
+            training.put("user_tower", tower);
+            say("trained the user tower: validation loss %.3f vs %.3f at chance (ln(1 + negatives))",
+                ((Number) tower.get("best_validation_loss")).doubleValue(), ((Number) tower.get("chance_loss")).doubleValue());
+            bundle = BundlePacker.ofTree(tree).name("rimirec demo").description("synthetic catalogue: tree + interest generator + user tower")
+                .generator(generatorDir).userTower(towerDir).pack();
         } finally {
             MoreFiles.deleteRecursively(work);
         }

@@ -3,6 +3,8 @@ package io.rimirec.plugin.action;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.json.Json;
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.recall.ModelParts;
 import io.rimirec.plugin.RimirecPlugin;
 import io.rimirec.plugin.model.ModelCache;
 import io.rimirec.plugin.model.ModelStore;
@@ -22,12 +24,15 @@ import org.opensearch.transport.client.Client;
 import java.util.Map;
 
 /**
- * Validates an uploaded bundle completely (nothing is stored when anything is wrong), stores it, and evicts the
+ * Validates an uploaded bundle completely — archive, manifest, tree, and every model part opened as the query opens it
+ * (nothing is stored when anything is wrong) — stores it, and evicts the
  * model from every node's cache.
  */
 public final class TransportPutModelAction extends HandledTransportAction<PutModelAction.Request, PutModelAction.Response> {
 
     private static final Logger logger = LogManager.getLogger(TransportPutModelAction.class);
+    /** Sessions opened only to validate uploads (closed right away), on the CPU. */
+    private static final OnnxSessionFactory SESSIONS = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
     private final ModelStore store;
     private final ModelCache cache;
     private final ThreadPool threadPool;
@@ -57,6 +62,8 @@ public final class TransportPutModelAction extends HandledTransportAction<PutMod
             Map<String, Object> manifest;
             try {
                 ModelBundle bundle = BundleArchive.read(bytes, cache.maxBundleBytes());
+                // Open the model parts as the query will, so an unloadable generator or user tower is refused now.
+                ModelParts.check(bundle, SESSIONS);
                 manifest = summary(bundle);
             } catch (Exception e) {
                 listener.onFailure(new IllegalArgumentException("invalid bundle for model [" + id + "]: " + e.getMessage(), e));

@@ -6,6 +6,7 @@ import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
+import io.rimirec.core.tower.UserTower;
 import io.rimirec.core.tree.CircleTree;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class LoadedModel implements AutoCloseable {
     private volatile long validatedAtNanos;
     private volatile RecallPlanner planner;
     private InterestGenerator generator; // guarded by this
+    private UserTower userTower; // guarded by this
     private boolean closed; // guarded by this
 
     LoadedModel(String id, String hash, ModelBundle bundle, long validatedAtNanos) {
@@ -58,7 +60,8 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * The recall planner of this model (generator + user vectors), opened on first use: ONNX sessions cost memory and
+     * The recall planner of this model (generator + user vectors: the bundle's {@code user_tower} part when it has one,
+     * else the mean of each circle's slice), opened on first use: ONNX sessions cost memory and
      * time, and nodes that only ingest never need them.
      *
      * @throws IllegalArgumentException when the bundle has no generator part
@@ -77,8 +80,19 @@ public final class LoadedModel implements AutoCloseable {
                     throw new IllegalArgumentException("model [" + id + "] has no [" + BundleManifest.PART_GENERATOR
                         + "] part, which the rimirec query needs: pack it with 'rimirec model pack --generator <dir>'");
                 }
-                generator = InterestGenerator.load(bundle, sessions);
-                planner = new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
+                InterestGenerator g = InterestGenerator.load(bundle, sessions);
+                UserVectors userVectors = UserVectors.MEAN_OF_SLICE;
+                if (bundle.hasPart(BundleManifest.PART_USER_TOWER)) {
+                    try {
+                        userTower = UserTower.load(bundle, sessions);
+                    } catch (IOException | RuntimeException e) {
+                        g.close();
+                        throw e;
+                    }
+                    userVectors = userTower;
+                }
+                generator = g;
+                planner = new RecallPlanner(generator, userVectors, RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
             }
             return planner;
         }
@@ -90,6 +104,10 @@ public final class LoadedModel implements AutoCloseable {
         if (generator != null) {
             generator.close();
             generator = null;
+        }
+        if (userTower != null) {
+            userTower.close();
+            userTower = null;
         }
     }
 }

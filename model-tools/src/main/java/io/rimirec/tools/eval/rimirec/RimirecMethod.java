@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * rimirec offline, one row per beam width B: the interest generator's B circles for the history, one user vector per
- * circle (mean of the history inside it), an exact search inside each circle, the quota merge. Every B shares one
+ * circle (the trained user tower, or the mean of the history inside it with {@code userVectors=mean}), an exact search inside each circle, the quota merge. Every B shares one
  * fitted {@link RimirecModel} per task. It is the {@code rimirec} query's code path ({@link RecallPlanner},
  * {@link QuotaMerge}) with the k-NN search done exactly in memory, so the online query should reproduce these rows.
  *
@@ -47,7 +47,9 @@ public final class RimirecMethod implements Method {
         /** The same circles and per-circle user vectors, but every search runs over the whole library. */
         WHOLE_LIBRARY("rimirec-wholelib-b", "ablation: as rimirec, but each circle's user vector searches the whole library, not its circle"),
         /** The same circles and circle searches, but every circle's user vector comes from the whole history (no split). */
-        UNIFIED("rimirec-unified-b", "ablation: as rimirec, but every circle's user vector is built from the whole history (no behaviour split)");
+        UNIFIED("rimirec-unified-b", "ablation: as rimirec, but every circle's user vector is built from the whole history (no behaviour split)"),
+        /** The same fitted tree and generator, but mean-of-slice user vectors instead of the trained user tower. */
+        MEAN("rimirec-mean-b", "as rimirec, but each circle's user vector is the mean of its slice (same fitted model): isolates what the user tower adds");
 
         final String prefix;
         final String what;
@@ -103,11 +105,18 @@ public final class RimirecMethod implements Method {
     public List<Settings> grid(boolean quick) {
         if (quick) {
             return List.of(Settings.of("dim", 16, "k", 4, "c", 250, "maxHistory", 30, "recent", 15, "width", 32, "heads", 4, "layers", 1,
-                "ffn", 64, "dropout", 0.0, "epochs", 6, "samplesPerUser", 2, "maxMinutes", 2.0, "alpha", 1.0));
+                "ffn", 64, "dropout", 0.0, "epochs", 6, "samplesPerUser", 2, "maxMinutes", 2.0, "alpha", 1.0, "vectors", "content",
+                "userVectors", "tower", "towerMaxSlice", 20, "towerWidth", 16, "towerLayers", 1, "towerEpochs", 4, "towerSamples", 4,
+                "negatives", 32, "globalShare", 0.5, "pretrainMinutes", 1.0, "towerMinutes", 1.0));
         }
-        // The generator's ML-1M configuration (docs/generator.md), trained within a time limit.
-        return List.of(Settings.of("dim", 32, "k", 4, "c", 250, "maxHistory", 50, "recent", 25, "width", 64, "heads", 4, "layers", 2,
-            "ffn", 256, "dropout", 0.1, "epochs", 30, "samplesPerUser", 2, "maxMinutes", 20.0, "alpha", 1.0));
+        // The generator's ML-1M configuration (docs/generator.md) and the user tower's (docs/user-tower.md), each trained
+        // within a time limit so that one run stays near 30 minutes on a shared 2-core machine.
+        // The generator is smaller than docs/generator.md's ML-1M one (width 32, one layer each side, history 30): on the shared
+        // machine the full one did not finish its first epoch within the limit.
+        return List.of(Settings.of("dim", 64, "k", 4, "c", 250, "maxHistory", 30, "recent", 15, "width", 32, "heads", 4, "layers", 1,
+            "ffn", 128, "dropout", 0.1, "epochs", 30, "samplesPerUser", 1, "maxMinutes", 12.0, "alpha", 1.0, "vectors", "learned",
+            "userVectors", "tower", "towerMaxSlice", 50, "towerWidth", 64, "towerLayers", 1, "towerEpochs", 30, "towerSamples", 4,
+            "negatives", 128, "globalShare", 0.5, "pretrainMinutes", 4.0, "towerMinutes", 6.0));
     }
 
     /**
@@ -131,7 +140,11 @@ public final class RimirecMethod implements Method {
             public void fit(TrainingData data, FitContext ctx) {
                 Settings modelSettings = settings.with("alpha", 0);
                 model = sharedModel(data, settings, ctx);
-                planner = variant == Variant.UNIFIED ? model.planner.withHistoryMode(RecallPlanner.HistoryMode.UNIFIED) : model.planner;
+                planner = switch (variant) {
+                    case UNIFIED -> model.planner.withHistoryMode(RecallPlanner.HistoryMode.UNIFIED);
+                    case MEAN -> model.meanPlanner;
+                    case MAIN, WHOLE_LIBRARY -> model.planner;
+                };
                 historyVectors = model.vectors;
                 historyLeaves = model.leafOf;
                 if (historyFromCodes) {

@@ -1,15 +1,13 @@
 package io.rimirec.tools.eval.rimirec;
 
-import io.rimirec.core.cluster.HierarchicalKMeans;
-import io.rimirec.core.cluster.TreeOptions;
 import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
+import io.rimirec.core.tower.UserTower;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.ProgressListener;
-import io.rimirec.core.vector.Metric;
 import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Settings;
@@ -18,8 +16,10 @@ import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.GeneratorConfig;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.MovieLensSequences;
-import io.rimirec.tools.train.generator.SequenceData;
-import io.rimirec.tools.train.generator.TargetBuilder;
+import io.rimirec.tools.train.tower.RimirecPipeline;
+import io.rimirec.tools.train.tower.UserTowerArtifact;
+import io.rimirec.tools.train.tower.UserTowerConfig;
+import io.rimirec.tools.train.tower.UserTowerTrainer;
 import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
@@ -33,10 +33,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Everything rimirec learns from the evaluation's training data, once per task and shared by the B = 1, 2, 4, 6 rows:
- * item vectors (PPMI of co-occurrence, as the generator's ML-1M set builds them), the circle tree (hierarchical
- * k-means), and the interest generator (trained with DJL, exported to ONNX and served by ONNX Runtime — the same
- * artifact and the same {@link RecallPlanner} the {@code rimirec} query runs).
+ * Everything rimirec learns from the evaluation's training data, once per task and shared by the B = 1, 2, 4, 6 rows,
+ * through {@link RimirecPipeline}: item vectors (learned by root-circle pretraining, or PPMI of co-occurrence as
+ * content vectors), the circle tree (hierarchical k-means), the interest generator and the user tower (trained with
+ * DJL, exported to ONNX and served by ONNX Runtime — the same artifacts and the same {@link RecallPlanner} the
+ * {@code rimirec} query runs).
  */
 final class RimirecModel {
 
@@ -45,8 +46,10 @@ final class RimirecModel {
     final CirclePath[] leafOf;
     final CircleTree tree;
     final RecallPlanner planner;
+    /** The same generator with mean-of-slice user vectors: what the tower is measured against, on the same fit. */
+    final RecallPlanner meanPlanner;
     final Map<String, Object> diagnostics = new LinkedHashMap<>();
-    /** The model as the {@code rimirec} query loads it (tree + generator), for serving the same model online. */
+    /** The model as the {@code rimirec} query loads it (tree + generator + user tower when trained), for serving it online. */
     byte[] bundle;
     private final Map<CirclePath, int[]> itemsUnder = new ConcurrentHashMap<>();
 
@@ -56,66 +59,73 @@ final class RimirecModel {
         this.leafOf = leafOf;
         this.tree = tree;
         this.planner = planner;
+        this.meanPlanner = planner.userVectors() == UserVectors.MEAN_OF_SLICE ? planner
+            : new RecallPlanner(planner.generator(), UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
     }
 
     static RimirecModel train(TrainingData data, Settings s, FitContext ctx) {
         long t0 = System.nanoTime();
         int n = data.numItems();
         List<int[]> sequences = data.sequences();
+        RimirecPipeline.ItemVectors mode = RimirecPipeline.ItemVectors.parse(s.getString("vectors"));
+        boolean tower = switch (s.getString("userVectors")) {
+            case "tower" -> true;
+            case "mean" -> false;
+            default -> throw new IllegalArgumentException("setting [userVectors] must be tower or mean, got [" + s.getString("userVectors") + "]");
+        };
+        // PPMI co-occurrence vectors: the item vectors in content mode, the item table's starting point in learned mode.
         int[] all = java.util.stream.IntStream.range(0, sequences.size()).toArray();
-        float[][] byItem = MovieLensSequences.ppmiEmbedding(sequences, all, n, s.getInt("dim"), ctx.seed());
-        // The generator's data only knows items with a vector: remap them to 0..kept-1.
-        int[] toKept = new int[n];
-        List<float[]> kept = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            toKept[i] = byItem[i] == null ? -1 : kept.size();
-            if (byItem[i] != null) {
-                kept.add(byItem[i]);
-            }
-        }
-        float[][] keptVectors = kept.toArray(new float[0][]);
-        CircleTree tree = new HierarchicalKMeans(TreeOptions.defaults(Metric.COSINE).withBranching(s.getInt("k")).withLeafCapacity(s.getInt("c"))
-            .withSeed(ctx.seed()).withThreads(ctx.threads())).info("source", "evaluation training data, PPMI vectors").build(keptVectors);
-        List<String> userIds = new ArrayList<>();
-        List<int[]> remapped = new ArrayList<>();
-        for (int u = 0; u < sequences.size(); u++) {
-            userIds.add("u" + u);
-            remapped.add(java.util.Arrays.stream(sequences.get(u)).map(i -> toKept[i]).filter(i -> i >= 0).toArray());
-        }
-        SequenceData seqData = SequenceData.of("evaluation training data", userIds, remapped, keptVectors, tree);
-        GeneratorConfig config = new GeneratorConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), s.getInt("maxHistory"),
-            s.getInt("recent"), s.getInt("width"), s.getInt("heads"), s.getInt("layers"), s.getInt("layers"), s.getInt("ffn"),
-            (float) s.getDouble("dropout"));
-        TargetBuilder targets = new TargetBuilder(tree, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
-        GeneratorTrainer trainer = new GeneratorTrainer(seqData, config, targets, new GeneratorTrainer.Options(s.getInt("epochs"), 64,
-            s.getInt("samplesPerUser"), 0.1, 1e-3f, 3, 10, ctx.seed(), s.getDouble("maxMinutes")));
+        float[][] content = MovieLensSequences.ppmiEmbedding(sequences, all, n, s.getInt("dim"), ctx.seed());
+        int towerLayers = s.getInt("towerLayers");
+        UserTowerConfig towerShape = new UserTowerConfig(s.getInt("dim"), 1, 1, s.getInt("towerMaxSlice"), s.getInt("towerWidth"), 2,
+            towerLayers, 2 * s.getInt("towerWidth"), (float) s.getDouble("dropout"));
+        UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 3e-3f, 2, 10,
+            s.getInt("negatives"), 1.0, 0f, ctx.seed(), s.getDouble("pretrainMinutes"));
+        UserTowerTrainer.Options towerRun = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 1e-3f, 2, 10,
+            s.getInt("negatives"), s.getDouble("globalShare"), 0f, ctx.seed(), s.getDouble("towerMinutes"));
+        RimirecPipeline.Options options = new RimirecPipeline.Options(mode, s.getInt("dim"), s.getInt("k"), s.getInt("c"), ctx.threads(), ctx.seed(),
+            tree -> new GeneratorConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), s.getInt("maxHistory"), s.getInt("recent"), s.getInt("width"),
+                s.getInt("heads"), s.getInt("layers"), s.getInt("layers"), s.getInt("ffn"), (float) s.getDouble("dropout")),
+            new GeneratorTrainer.Options(s.getInt("epochs"), 64, s.getInt("samplesPerUser"), 0.1, 1e-3f, 3, 10, ctx.seed(), s.getDouble("maxMinutes")),
+            towerShape, pretrain, towerRun, tower);
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("rimirec-eval-generator");
-            Map<String, Object> info = GeneratorArtifact.trainAndWrite(trainer, config, targets, tree, dir, ProgressListener.NONE);
-            InterestGenerator generator = InterestGenerator.load(dir, tree, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
+            dir = Files.createTempDirectory("rimirec-eval-model");
+            RimirecPipeline.Result result = RimirecPipeline.run("evaluation training data", sequences, n, content, options, dir, ProgressListener.NONE);
+            CircleTree tree = result.tree();
+            OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+            InterestGenerator generator = InterestGenerator.load(dir.resolve(GeneratorArtifact.DIRECTORY), tree, sessions);
+            UserVectors userVectors = tower ? UserTower.load(dir.resolve(UserTowerArtifact.DIRECTORY), tree, sessions) : UserVectors.MEAN_OF_SLICE;
+            float[][] byItem = result.itemVectors();
             CirclePath[] leafOf = new CirclePath[n];
             for (int i = 0; i < n; i++) {
                 if (byItem[i] != null) {
                     leafOf[i] = tree.assign(byItem[i]);
                 }
             }
-            RimirecModel model = new RimirecModel(s, byItem, leafOf, tree,
-                new RecallPlanner(generator, UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE));
-            model.bundle = BundlePacker.ofTree(tree).name("rimirec-eval").description("evaluation training data: PPMI item vectors, "
-                + "circle tree and interest generator").generator(dir).pack();
-            model.diagnostics.put("tree", Map.of("leaves", tree.leafCount(), "depth", tree.maxDepth(), "hash", tree.contentHash().substring(0, 12)));
-            model.diagnostics.put("items_without_vector", n - kept.size());
-            model.diagnostics.put("generator_best_validation_loss", info.get("best_validation_loss"));
-            model.diagnostics.put("generator_prior_loss_per_circle", info.get("prior_validation_loss_per_circle"));
-            double best = ((Number) info.get("best_validation_loss")).doubleValue();
-            double prior = ((Number) info.get("prior_validation_loss_per_circle")).doubleValue();
-            model.diagnostics.put("learned", best < prior);
-            model.diagnostics.put("user_vectors", UserVectors.MEAN_OF_SLICE.name());
+            RimirecModel model = new RimirecModel(s, byItem, leafOf, tree, new RecallPlanner(generator, userVectors, RecallPlanner.DEFAULT_MAX_PER_CIRCLE));
+            BundlePacker packer = BundlePacker.ofTree(tree).name("rimirec-eval").description("evaluation training data: " + mode
+                + " item vectors, circle tree, interest generator" + (tower ? ", user tower" : "")).generator(dir.resolve(GeneratorArtifact.DIRECTORY));
+            model.bundle = (tower ? packer.userTower(dir.resolve(UserTowerArtifact.DIRECTORY)) : packer).pack();
+            Map<String, Object> info = result.info();
+            model.diagnostics.putAll(info);
+            model.diagnostics.put("items_without_vector", n - ((Number) info.get("items_with_vector")).intValue());
+            double best = ((Number) info.get("generator_best_validation_loss")).doubleValue();
+            double prior = ((Number) info.get("generator_prior_loss_per_circle")).doubleValue();
+            boolean learned = best < prior;
+            if (tower) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> t = (Map<String, Object>) info.get("user_tower");
+                // In-circle negatives put the floor of this loss far higher than a softmax over the catalogue does (the
+                // positive competes with its neighbours), so the bar is lower than LossCurve's 0.85.
+                learned &= ((Number) t.get("best_validation_loss")).doubleValue() < 0.95 * ((Number) t.get("chance_loss")).doubleValue();
+            }
+            model.diagnostics.put("learned", learned);
+            model.diagnostics.put("user_vectors", userVectors.name());
             model.diagnostics.put("fit_minutes", Math.round((System.nanoTime() - t0) / 6e9) / 10.0);
-            ctx.log().printf("rimirec: tree %d leaves depth %d; generator validation loss %s vs per-circle prior %s; %.1f min%n",
-                tree.leafCount(), tree.maxDepth(), info.get("best_validation_loss"), info.get("prior_validation_loss_per_circle"),
-                (System.nanoTime() - t0) / 6e10);
+            ctx.log().printf("rimirec: %s vectors, tree %d leaves depth %d; generator validation loss %s vs per-circle prior %s; user vectors %s; %.1f min%n",
+                mode, tree.leafCount(), tree.maxDepth(), info.get("generator_best_validation_loss"), info.get("generator_prior_loss_per_circle"),
+                userVectors.name(), (System.nanoTime() - t0) / 6e10);
             return model;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
