@@ -73,12 +73,12 @@ class CodebookIT extends SingleNodeTestCase {
         classRest.refresh(itemIndex);
 
         // 2. The planted catalogue with its trained generator, packed with a codebook, for the query.
-        planted = new RecallFixture(work.resolve("planted"));
+        planted = RimirecQueryIT.fixture(); // the same trained generator, when both run in one JVM
         plantedCodebook = new CodebookTrainer(CodebookOptions.defaults(Residual.COSINE).withLayers(3).withK(8))
             .train(planted.planted.data.vectors(), null).codebook();
         Path plantedCb = work.resolve("planted.rcodebook");
         CodebookFormat.write(plantedCodebook, plantedCb);
-        byte[] withCodebook = BundlePacker.ofTree(planted.tree).generator(work.resolve("planted").resolve("generator")).codebook(plantedCb).pack();
+        byte[] withCodebook = BundlePacker.ofTree(planted.tree).generator(planted.generatorDir).codebook(plantedCb).pack();
         classRest.put("/_plugins/rimirec/models/" + QUERY_MODEL, Map.of("bundle", Base64.getEncoder().encodeToString(withCodebook)));
         classRest.deleteAfter("/_plugins/rimirec/models/" + QUERY_MODEL);
         classRest.put("/_plugins/rimirec/models/" + QUERY_MODEL_WITHOUT_CODEBOOK, planted.uploadBody());

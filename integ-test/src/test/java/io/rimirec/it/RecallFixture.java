@@ -48,6 +48,8 @@ final class RecallFixture {
     final byte[] bundleWithoutTower;
     private final InterestGenerator generator;
     private final UserTower userTower;
+    /** The exported generator artifact, for tests that pack it with other parts. */
+    final Path generatorDir;
 
     RecallFixture(Path workDir) throws IOException {
         planted = PlantedInterests.generate(300, 3, 3, 3, 6, 8, 0.65, 0.30, 20, 40, 11);
@@ -57,6 +59,7 @@ final class RecallFixture {
         GeneratorTrainer trainer = new GeneratorTrainer(planted.data, config, targets,
             new GeneratorTrainer.Options(5, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
         Path artifact = Files.createDirectories(workDir).resolve("generator");
+        generatorDir = artifact;
         GeneratorArtifact.trainAndWrite(trainer, config, targets, tree, artifact, ProgressListener.NONE);
         // A tiny user tower on the same data and tree, through the one train path.
         int[] users = new int[planted.data.users()];
