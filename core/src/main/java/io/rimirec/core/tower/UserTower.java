@@ -53,7 +53,7 @@ public final class UserTower implements UserVectors, AutoCloseable {
 
     /** Loads the artifact in {@code dir} for {@code tree}. */
     public static UserTower load(Path dir, CircleTree tree, OnnxSessionFactory sessions) throws IOException {
-        return load(new Files2(dir), dir.toString(), tree, sessions);
+        return load(new DirectoryFiles(dir), dir.toString(), tree, sessions);
     }
 
     /** Loads the bundle's {@code user_tower} part for the bundle's own tree, from the bundle's bytes in memory. */
@@ -90,7 +90,7 @@ public final class UserTower implements UserVectors, AutoCloseable {
         byte[] read(String file) throws IOException;
     }
 
-    private record Files2(Path dir) implements ArtifactFiles {
+    private record DirectoryFiles(Path dir) implements ArtifactFiles {
         @Override
         public String name(String file) {
             return dir.resolve(file).toString();
