@@ -1,6 +1,8 @@
 package io.rimirec.core.bundle;
 
 import io.rimirec.core.bundle.BundleArchive.InvalidBundleException;
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.tree.TreeFormat;
 
@@ -26,11 +28,13 @@ public final class ModelBundle {
     private final BundleManifest manifest;
     private final Map<String, byte[]> files;
     private final CircleTree tree;
+    private final Codebook codebook;
 
-    private ModelBundle(BundleManifest manifest, Map<String, byte[]> files, CircleTree tree) {
+    private ModelBundle(BundleManifest manifest, Map<String, byte[]> files, CircleTree tree, Codebook codebook) {
         this.manifest = manifest;
         this.files = files;
         this.tree = tree;
+        this.codebook = codebook;
     }
 
     /** Verifies raw bundle content: see {@link BundleArchive#read}. */
@@ -91,7 +95,30 @@ public final class ModelBundle {
                 BundleManifest.FILE_NAME + " says metric " + manifest.metric().id() + " but the tree was built with " + tree.metric().id()
             );
         }
-        return new ModelBundle(manifest, Collections.unmodifiableMap(files), tree);
+        return new ModelBundle(manifest, Collections.unmodifiableMap(files), tree, readCodebook(manifest, files));
+    }
+
+    /** The optional codebook part, loaded like the tree (small, and the ingest processor needs it per document). */
+    private static Codebook readCodebook(BundleManifest manifest, Map<String, byte[]> files) throws InvalidBundleException {
+        if (!manifest.hasPart(BundleManifest.PART_CODEBOOK)) {
+            return null;
+        }
+        byte[] bytes = files.get(manifest.part(BundleManifest.PART_CODEBOOK));
+        if (bytes == null) {
+            throw new InvalidBundleException("part [" + BundleManifest.PART_CODEBOOK + "] must be a file (a " + CodebookFormat.FILE_EXTENSION
+                + " codebook), but [" + manifest.part(BundleManifest.PART_CODEBOOK) + "] is a directory");
+        }
+        Codebook codebook;
+        try {
+            codebook = CodebookFormat.read(bytes);
+        } catch (IOException e) {
+            throw new InvalidBundleException("part [" + BundleManifest.PART_CODEBOOK + "]: " + e.getMessage(), e);
+        }
+        if (codebook.dimension() != manifest.dimension()) {
+            throw new InvalidBundleException(BundleManifest.FILE_NAME + " says dimension " + manifest.dimension()
+                + " but the codebook has dimension " + codebook.dimension());
+        }
+        return codebook;
     }
 
     /** Reads and verifies an unpacked bundle directory (as {@link BundleArchive#extract} or model-tools leave it). */
@@ -118,6 +145,11 @@ public final class ModelBundle {
 
     public CircleTree tree() {
         return tree;
+    }
+
+    /** The residual codebook, or null when the bundle has no [codebook] part. */
+    public Codebook codebook() {
+        return codebook;
     }
 
     /** Every file except the manifest, by path inside the bundle. */
