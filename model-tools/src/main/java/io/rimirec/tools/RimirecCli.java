@@ -2,6 +2,7 @@ package io.rimirec.tools;
 
 import io.rimirec.tools.cli.BenchCommand;
 import io.rimirec.tools.cli.ClusterCommand;
+import io.rimirec.tools.cli.CodebookCommand;
 import io.rimirec.tools.cli.DataCommand;
 import io.rimirec.tools.cli.DemoCommand;
 import io.rimirec.tools.cli.EvalCommand;
@@ -26,6 +27,7 @@ import java.nio.file.NoSuchFileException;
         CommandLine.HelpCommand.class,
         DemoCommand.class,
         TreeCommand.class,
+        CodebookCommand.class,
         DataCommand.class,
         GeneratorCommand.class,
         ModelCommand.class,

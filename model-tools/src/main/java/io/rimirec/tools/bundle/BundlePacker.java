@@ -30,6 +30,7 @@ public final class BundlePacker {
     private final byte[] treeBytes;
     private Path generator;
     private Path userTower;
+    private Path codebook;
     private String name = "";
     private String description = "";
     private BundleManifest.Fields fields = BundleManifest.Fields.DEFAULT;
@@ -71,6 +72,12 @@ public final class BundlePacker {
         return this;
     }
 
+    /** The residual codebook file ({@code .rcodebook}); null for none. */
+    public BundlePacker codebook(Path file) {
+        this.codebook = file;
+        return this;
+    }
+
     public BundlePacker name(String name) {
         this.name = name == null ? "" : name;
         return this;
@@ -101,6 +108,13 @@ public final class BundlePacker {
             if (userTower != null) {
                 copyDir(userTower, staging.resolve(BundleManifest.PART_USER_TOWER), "user tower");
                 parts.put(BundleManifest.PART_USER_TOWER, BundleManifest.PART_USER_TOWER);
+            }
+            if (codebook != null) {
+                if (!Files.isRegularFile(codebook)) {
+                    throw new IllegalArgumentException("codebook [" + codebook + "] is not a file");
+                }
+                Files.copy(codebook, staging.resolve("codebook.rcodebook"));
+                parts.put(BundleManifest.PART_CODEBOOK, "codebook.rcodebook");
             }
             BundleManifest manifest = new BundleManifest(name, description, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of());

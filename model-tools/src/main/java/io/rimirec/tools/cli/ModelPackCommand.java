@@ -32,6 +32,9 @@ public final class ModelPackCommand implements Callable<Integer> {
     @Option(names = "--user-tower", paramLabel = "<dir>", description = "User tower artifact directory.")
     Path userTower;
 
+    @Option(names = "--codebook", paramLabel = "<codebook.rcodebook>", description = "Residual codebook (rimirec codebook train): items get codes at ingest.")
+    Path codebook;
+
     @Option(names = "--name", defaultValue = "", description = "A name for people (the cluster id is chosen at upload).")
     String name;
 
@@ -56,6 +59,7 @@ public final class ModelPackCommand implements Callable<Integer> {
         BundlePacker packer = BundlePacker.ofTreeFile(tree)
             .generator(generator)
             .userTower(userTower)
+            .codebook(codebook)
             .name(name)
             .description(description)
             .fields(new BundleManifest.Fields(vectorField, circlesField, leafField));
