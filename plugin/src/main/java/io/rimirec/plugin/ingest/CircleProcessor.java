@@ -1,5 +1,7 @@
 package io.rimirec.plugin.ingest;
 
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.PackedCodes;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.vector.VectorValues;
@@ -21,7 +23,10 @@ import java.util.function.BiConsumer;
  * <ul>
  *   <li>{@code circles_field}: every prefix of the leaf path ({@code ["2", "2/4", "2/4/1"]}), a keyword field, so a
  *       single {@code term} filter selects a whole subtree for the per-circle k-NN searches;</li>
- *   <li>{@code leaf_field}: the leaf path itself ({@code "2/4/1"}).</li>
+ *   <li>{@code leaf_field}: the leaf path itself ({@code "2/4/1"});</li>
+ *   <li>{@code codes_field}, when the model has a codebook and {@code codes} is on (the default): the item's residual
+ *       codes, packed and base64-encoded for a {@code binary} field, so the query can read long histories as a few
+ *       bytes per item instead of a full vector.</li>
  * </ul>
  * Tree descent costs microseconds per document, so the processor works document by document: a bad document fails
  * alone and the rest of a {@code _bulk} request indexes. The model comes from the node's model cache; the first
@@ -35,12 +40,14 @@ public final class CircleProcessor extends AbstractProcessor {
     public static final String DEFAULT_VECTOR_FIELD = "item_vector";
     public static final String DEFAULT_CIRCLES_FIELD = "circles";
     public static final String DEFAULT_LEAF_FIELD = "circle_leaf";
+    public static final String DEFAULT_CODES_FIELD = "item_codes";
 
     private final String modelId;
     private final String vectorField;
     private final String circlesField;
     private final String leafField;
     private final boolean ignoreMissing;
+    private final String codesField; // null: do not stamp codes
     private final ModelProvider models;
 
     CircleProcessor(
@@ -51,6 +58,7 @@ public final class CircleProcessor extends AbstractProcessor {
         String circlesField,
         String leafField,
         boolean ignoreMissing,
+        String codesField,
         ModelProvider models
     ) {
         super(tag, description);
@@ -59,6 +67,7 @@ public final class CircleProcessor extends AbstractProcessor {
         this.circlesField = circlesField;
         this.leafField = leafField;
         this.ignoreMissing = ignoreMissing;
+        this.codesField = codesField;
         this.models = models;
     }
 
@@ -115,6 +124,10 @@ public final class CircleProcessor extends AbstractProcessor {
         CirclePath leaf = tree.assign(vector);
         document.setFieldValue(circlesField, leaf.prefixStrings());
         document.setFieldValue(leafField, leaf.toString());
+        Codebook codebook = model.bundle().codebook();
+        if (codesField != null && codebook != null) {
+            document.setFieldValue(codesField, PackedCodes.toBase64(PackedCodes.pack(codebook, codebook.encode(vector))));
+        }
     }
 
     @Override
@@ -142,6 +155,11 @@ public final class CircleProcessor extends AbstractProcessor {
         return ignoreMissing;
     }
 
+    /** Where codes go, or null when {@code codes} is off. */
+    public String codesField() {
+        return codesField;
+    }
+
     /** Parses the processor's configuration (the model itself is resolved per document, see the class comment). */
     public static final class Factory implements Processor.Factory {
         private final ModelProvider models;
@@ -162,13 +180,20 @@ public final class CircleProcessor extends AbstractProcessor {
             String circlesField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "circles_field", DEFAULT_CIRCLES_FIELD);
             String leafField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "leaf_field", DEFAULT_LEAF_FIELD);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            String codesField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "codes_field", DEFAULT_CODES_FIELD);
+            boolean codes = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "codes", true);
             if (circlesField.equals(leafField)) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "leaf_field", "must differ from circles_field [" + circlesField + "]");
             }
             if (vectorField.equals(circlesField) || vectorField.equals(leafField)) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "vector_field", "must differ from the fields the processor writes");
             }
-            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, ignoreMissing, models);
+            if (codes && (codesField.equals(vectorField) || codesField.equals(circlesField) || codesField.equals(leafField))) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "codes_field",
+                    "must differ from vector_field, circles_field and leaf_field, got [" + codesField + "]");
+            }
+            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, ignoreMissing,
+                codes ? codesField : null, models);
         }
     }
 }

@@ -1,5 +1,11 @@
 package io.rimirec.plugin.ingest;
 
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookOptions;
+import io.rimirec.core.codebook.CodebookTrainer;
+import io.rimirec.core.codebook.PackedCodes;
+import io.rimirec.core.codebook.Residual;
+import io.rimirec.core.vector.Vectors;
 import io.rimirec.plugin.TestTrees;
 import io.rimirec.plugin.model.TestModels;
 import io.rimirec.plugin.model.UnknownModelException;
@@ -25,7 +31,44 @@ class CircleProcessorTests {
 
     @BeforeEach
     void setUp() throws Exception {
-        factory = new CircleProcessor.Factory(TestModels.provider(Map.of("m1", TestModels.loaded("m1", TestTrees.twoLevel(), workDir))));
+        factory = new CircleProcessor.Factory(TestModels.provider(Map.of(
+            "m1", TestModels.loaded("m1", TestTrees.twoLevel(), workDir),
+            "coded", TestModels.loaded("coded", TestTrees.twoLevel(), CODEBOOK, workDir))));
+    }
+
+    /** A 2-d cosine codebook (the test tree's dimension): 2 layers of 8 codes over directions around the circle. */
+    private static final Codebook CODEBOOK;
+
+    static {
+        float[][] v = new float[400][];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int i = 0; i < v.length; i++) {
+            double a = rng.nextDouble() * 2 * Math.PI;
+            double r = 0.5 + rng.nextDouble();
+            v[i] = new float[] {(float) (r * Math.cos(a)), (float) (r * Math.sin(a))};
+        }
+        CODEBOOK = new CodebookTrainer(CodebookOptions.defaults(Residual.COSINE).withLayers(2).withK(8)).train(v, null).codebook();
+    }
+
+    @Test
+    void testStampsCodesWhenTheModelHasACodebook() throws Exception {
+        IngestDocument d = run(processor(Map.of("model", "coded")), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        byte[] packed = PackedCodes.fromBase64(d.getFieldValue("item_codes", String.class));
+        float[] back = CODEBOOK.decode(PackedCodes.unpack(CODEBOOK, packed));
+        assertTrue(Vectors.cosine(new float[] {0.9f, -0.3f}, back) > 0.99f, java.util.Arrays.toString(back));
+        assertEquals(List.of("0", "0/1"), d.getFieldValue("circles", List.class));
+
+        d = run(processor(Map.of("model", "coded", "codes_field", "meta.codes")), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertTrue(d.hasField("meta.codes"));
+
+        // Off by choice, or nothing to stamp with: no codes field.
+        d = run(processor(Map.of("model", "coded", "codes", false)), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertFalse(d.hasField("item_codes"));
+        d = run(processor(Map.of()), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertFalse(d.hasField("item_codes"));
+
+        OpenSearchParseException e = assertThrows(OpenSearchParseException.class, () -> processor(Map.of("codes_field", "circles")));
+        assertContains(e.getMessage(), "[codes_field] must differ from vector_field, circles_field and leaf_field, got [circles]");
     }
 
     /** Runs the processor the way a pipeline does (asynchronously) and returns the document or throws its error. */

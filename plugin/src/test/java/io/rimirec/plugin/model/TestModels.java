@@ -3,6 +3,8 @@ package io.rimirec.plugin.model;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.tree.TreeFormat;
 
@@ -24,6 +26,17 @@ public final class TestModels {
         BundleManifest m = new BundleManifest("test", "", "", "test", tree.dimension(), tree.metric(), BundleManifest.Fields.DEFAULT,
             tree.contentHash(), Map.of(BundleManifest.PART_TREE, "tree.rtree"), List.of());
         return BundleArchive.pack(dir, m);
+    }
+
+    /** A bundle with a tree and a residual codebook of the same dimension. */
+    public static LoadedModel loaded(String id, CircleTree tree, Codebook codebook, Path workDir) throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve("bundle-" + codebook.contentHash().substring(0, 8)));
+        TreeFormat.write(tree, dir.resolve("tree.rtree"));
+        CodebookFormat.write(codebook, dir.resolve("codebook.rcodebook"));
+        BundleManifest m = new BundleManifest("test", "", "", "test", tree.dimension(), tree.metric(), BundleManifest.Fields.DEFAULT,
+            tree.contentHash(), Map.of(BundleManifest.PART_TREE, "tree.rtree", BundleManifest.PART_CODEBOOK, "codebook.rcodebook"), List.of());
+        byte[] zip = BundleArchive.pack(dir, m);
+        return new LoadedModel(id, BundleArchive.sha256(zip), BundleArchive.read(zip, 1 << 24), System.nanoTime());
     }
 
     public static LoadedModel loaded(String id, CircleTree tree, Path workDir) throws IOException {
