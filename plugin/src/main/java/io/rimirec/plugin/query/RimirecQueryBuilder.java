@@ -40,7 +40,9 @@ import java.util.function.Supplier;
  *     "exclude_history": true,               // never return items of the history
  *     "filter": { "term": { "in_stock": true } },  // applied inside every circle's k-NN search
  *     "k": 50,                               // per-circle k-NN k (default: size)
- *     "ef_search": 100                       // HNSW candidate list (default: the index's)
+ *     "ef_search": 100,                      // HNSW candidate list (default: the index's)
+ *     "history_source": "codes",             // read history ids' packed codes and decode them (default: vectors)
+ *     "codes_field": "item_codes"            // where the codes are (default: item_codes)
  * } }
  * </pre>
  *
@@ -60,6 +62,11 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     static final ParseField FILTER = new ParseField("filter");
     static final ParseField K = new ParseField("k");
     static final ParseField EF_SEARCH = new ParseField("ef_search");
+    static final ParseField HISTORY_SOURCE = new ParseField("history_source");
+    static final ParseField CODES_FIELD = new ParseField("codes_field");
+    public static final String HISTORY_SOURCE_VECTORS = "vectors";
+    public static final String HISTORY_SOURCE_CODES = "codes";
+    public static final String DEFAULT_CODES_FIELD = "item_codes";
 
     public static final int DEFAULT_SIZE = 50;
     public static final int DEFAULT_BEAMS = 6;
@@ -97,6 +104,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     private QueryBuilder filter;
     private Integer k;
     private Integer efSearch;
+    /** History ids are read as packed codes and decoded with the model's codebook instead of read as vectors. */
+    private boolean historyFromCodes;
+    private String codesField = DEFAULT_CODES_FIELD;
     private final Supplier<RimirecServices> services;
     /** Set on the coordinating node once resolution is under way; never serialised (see doWriteTo). */
     private Supplier<ScoredIdsQueryBuilder> resolved;
@@ -136,6 +146,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         k = in.readOptionalVInt();
         efSearch = in.readOptionalVInt();
+        historyFromCodes = in.readBoolean();
+        codesField = in.readString();
         this.services = services;
     }
 
@@ -161,9 +173,40 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         out.writeOptionalNamedWriteable(filter);
         out.writeOptionalVInt(k);
         out.writeOptionalVInt(efSearch);
+        out.writeBoolean(historyFromCodes);
+        out.writeString(codesField);
     }
 
     // ---- fluent setters (validated like the parser) -------------------------------------------------------------
+
+    /** {@code vectors} (read the model's vector field) or {@code codes} (read packed codes, decode with the codebook). */
+    public RimirecQueryBuilder historySource(String source) {
+        if (HISTORY_SOURCE_CODES.equals(source)) {
+            historyFromCodes = true;
+        } else if (HISTORY_SOURCE_VECTORS.equals(source)) {
+            historyFromCodes = false;
+        } else {
+            throw new IllegalArgumentException("[" + HISTORY_SOURCE.getPreferredName() + "] is [" + source + "]: expected "
+                + HISTORY_SOURCE_VECTORS + " or " + HISTORY_SOURCE_CODES);
+        }
+        return this;
+    }
+
+    public RimirecQueryBuilder codesField(String field) {
+        if (field == null || field.isEmpty()) {
+            throw new IllegalArgumentException("[" + CODES_FIELD.getPreferredName() + "] must be a non-empty field name");
+        }
+        this.codesField = field;
+        return this;
+    }
+
+    public boolean historyFromCodes() {
+        return historyFromCodes;
+    }
+
+    public String codesField() {
+        return codesField;
+    }
 
     public RimirecQueryBuilder historyIndex(String index) {
         this.historyIndex = index;
@@ -300,6 +343,12 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (efSearch != null) {
             builder.field(EF_SEARCH.getPreferredName(), efSearch);
         }
+        if (historyFromCodes) {
+            builder.field(HISTORY_SOURCE.getPreferredName(), HISTORY_SOURCE_CODES);
+        }
+        if (!DEFAULT_CODES_FIELD.equals(codesField)) {
+            builder.field(CODES_FIELD.getPreferredName(), codesField);
+        }
         printBoostAndQueryName(builder);
         builder.endObject();
     }
@@ -309,6 +358,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         String model = null;
         List<HistoryEntry> history = null;
         String historyIndex = null;
+        String historySource = null, codesField = null;
         Integer size = null, beams = null, k = null, efSearch = null;
         Double alpha = null;
         Boolean exclude = null;
@@ -352,6 +402,10 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     k = expectInt(parser, field);
                 } else if (EF_SEARCH.match(field, parser.getDeprecationHandler())) {
                     efSearch = expectInt(parser, field);
+                } else if (HISTORY_SOURCE.match(field, parser.getDeprecationHandler())) {
+                    historySource = expectString(parser, field);
+                } else if (CODES_FIELD.match(field, parser.getDeprecationHandler())) {
+                    codesField = expectString(parser, field);
                 } else if (BOOST_FIELD.match(field, parser.getDeprecationHandler())) {
                     boost = parser.floatValue();
                 } else if (NAME_FIELD.match(field, parser.getDeprecationHandler())) {
@@ -359,7 +413,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 } else {
                     throw new IllegalArgumentException(
                         "unknown field [" + field + "]: expected one of model, history, history_index, size, beams, alpha, exclude_history, "
-                            + "filter, k, ef_search, boost, _name"
+                            + "filter, k, ef_search, history_source, codes_field, boost, _name"
                     );
                 }
             } catch (IllegalArgumentException e) {
@@ -388,6 +442,12 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 b.excludeHistory(exclude);
             }
             b.filter(filter).k(k).efSearch(efSearch);
+            if (historySource != null) {
+                b.historySource(historySource);
+            }
+            if (codesField != null) {
+                b.codesField(codesField);
+            }
             return b.boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             String msg = e.getMessage().startsWith("[" + NAME + "]") ? e.getMessage() : "[" + NAME + "] " + e.getMessage();
@@ -505,6 +565,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         c.filter = filter;
         c.k = k;
         c.efSearch = efSearch;
+        c.historyFromCodes = historyFromCodes;
+        c.codesField = codesField;
         c.boost(boost());
         c.queryName(queryName());
         return c;
@@ -528,12 +590,14 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && excludeHistory == o.excludeHistory
             && Objects.equals(filter, o.filter)
             && Objects.equals(k, o.k)
-            && Objects.equals(efSearch, o.efSearch);
+            && Objects.equals(efSearch, o.efSearch)
+            && historyFromCodes == o.historyFromCodes
+            && codesField.equals(o.codesField);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch);
+        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField);
     }
 
     @Override

@@ -82,8 +82,11 @@ final class RimirecResolver {
             return;
         }
         String index = historyIndex();
+        if (query.historyFromCodes()) {
+            HistoryCodes.codebook(model); // fails early, before any fetch, for a model without a codebook
+        }
         MultiGetRequest mget = new MultiGetRequest();
-        FetchSourceContext source = new FetchSourceContext(true, new String[] {fields.vector()}, null);
+        FetchSourceContext source = new FetchSourceContext(true, new String[] {historyField()}, null);
         for (RimirecQueryBuilder.HistoryEntry h : toFetch) {
             mget.add(new MultiGetRequest.Item(index, h.id()).fetchSourceContext(source));
         }
@@ -119,6 +122,11 @@ final class RimirecResolver {
             + "where the history item ids are found");
     }
 
+    /** The field history ids are read from: the model's vector field, or the codes field. */
+    private String historyField() {
+        return query.historyFromCodes() ? query.codesField() : fields.vector();
+    }
+
     private Map<String, float[]> vectorsById(MultiGetResponse response, String index) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (MultiGetItemResponse item : response.getResponses()) {
@@ -129,12 +137,14 @@ final class RimirecResolver {
             if (!item.getResponse().isExists() || item.getResponse().getSourceAsMap() == null) {
                 continue;
             }
-            Object raw = XContentMapValues.extractValue(fields.vector(), item.getResponse().getSourceAsMap());
+            Object raw = XContentMapValues.extractValue(historyField(), item.getResponse().getSourceAsMap());
             if (raw == null) {
                 continue; // an item without a vector is treated like an unknown item
             }
             try {
-                out.put(item.getId(), VectorValues.parse(raw, fields.vector(), model.tree().dimension()));
+                out.put(item.getId(), query.historyFromCodes()
+                    ? HistoryCodes.decode(raw, historyField(), HistoryCodes.codebook(model))
+                    : VectorValues.parse(raw, fields.vector(), model.tree().dimension()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + item.getId() + "] in ["
                     + index + "]: " + e.getMessage());
@@ -167,7 +177,7 @@ final class RimirecResolver {
             }
             if (history.isEmpty()) {
                 throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] none of the " + missing.size()
-                    + " history items was found with a [" + fields.vector() + "] in [" + historyIndex() + "] (" + missingText()
+                    + " history items was found with a [" + historyField() + "] in [" + historyIndex() + "] (" + missingText()
                     + "): rimirec needs at least one known item to find the user's interests");
             }
         } catch (RuntimeException e) {

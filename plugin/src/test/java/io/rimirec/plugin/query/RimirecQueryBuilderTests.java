@@ -1,6 +1,7 @@
 package io.rimirec.plugin.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class RimirecQueryBuilderTests {
         return new RimirecQueryBuilder("ml1m", List.of(new HistoryEntry("1193", null), new HistoryEntry("661", new float[] {0.5f, -1f}),
             new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
             .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
-            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200);
+            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes");
     }
 
     @Test
@@ -52,6 +53,8 @@ class RimirecQueryBuilderTests {
         assertEquals(json, ScoredIdsQueryBuilderTests.toJson(parsed));
         assertEquals(30, parsed.size());
         assertEquals(40, parsed.effectiveK());
+        assertTrue(parsed.historyFromCodes());
+        assertEquals("meta.codes", parsed.codesField());
     }
 
     @Test
@@ -73,6 +76,8 @@ class RimirecQueryBuilderTests {
         assertEquals(1.0, q.alpha());
         assertTrue(q.excludeHistory());
         assertEquals(50, q.effectiveK(), "k defaults to size");
+        assertFalse(q.historyFromCodes(), "history is read as vectors unless asked");
+        assertEquals("item_codes", q.codesField());
     }
 
     @Test
@@ -86,6 +91,9 @@ class RimirecQueryBuilderTests {
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"alpha\": -1}}", "[alpha] must be a finite number >= 0"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [{\"colour\": 1}]}}", "[history][0]"},
             new String[] {"{\"rimirec\": {\"model\": \"Bad Id\", \"history\": [\"a\"]}}", "invalid model id"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"history_source\": \"bytes\"}}",
+                "[history_source] is [bytes]: expected vectors or codes"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"codes_field\": \"\"}}", "[codes_field] must be a non-empty"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"colour\": \"red\"}}", "colour"});
         for (String[] c : cases) {
             ParsingException e = assertThrows(ParsingException.class, () -> parse(c[0]), c[0]);
