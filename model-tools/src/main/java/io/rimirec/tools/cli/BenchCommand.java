@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks. Each prints a ratio against a baseline measured in the same run (these machines are noisy).",
-    subcommands = {BenchTreeCommand.class, BenchIngestCommand.class, BenchGeneratorCommand.class, BenchQueryCommand.class}
+    subcommands = {BenchTreeCommand.class, BenchIngestCommand.class, BenchGeneratorCommand.class, BenchQueryCommand.class,
+        BenchCodesCommand.class}
 )
 public final class BenchCommand implements Runnable {
 

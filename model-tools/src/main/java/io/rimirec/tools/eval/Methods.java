@@ -34,6 +34,7 @@ public final class Methods {
         for (int beams : new int[] {1, 2, 4, 6}) {
             add(m, new RimirecMethod(beams));
         }
+        add(m, new RimirecMethod(6, true)); // the history read from residual codes, as "history_source": "codes" does
         return m;
     }
 

@@ -1,5 +1,10 @@
 package io.rimirec.tools.eval.rimirec;
 
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookOptions;
+import io.rimirec.core.codebook.CodebookTrainer;
+import io.rimirec.core.codebook.PackedCodes;
+import io.rimirec.core.codebook.Residual;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
@@ -23,24 +28,35 @@ import java.util.Map;
  * fitted {@link RimirecModel} per task. It is the {@code rimirec} query's code path ({@link RecallPlanner},
  * {@link QuotaMerge}) with the k-NN search done exactly in memory, so the online query should reproduce these rows.
  *
+ * <p>The {@code -codes} rows read the history as the query does with {@code "history_source": "codes"}: every history
+ * item's vector is its reconstruction from packed codes of a cosine residual codebook (3 layers of 256, balance ratio 2,
+ * trained on the item vectors), and its leaf is the reconstruction's leaf. Candidates are still searched on the real
+ * vectors, as in the index.
+ *
  * <p>A history with no item that has a vector (only items unseen in training) gets no recommendations.
  */
 public final class RimirecMethod implements Method {
 
     private final int beams;
+    private final boolean historyFromCodes;
 
     public RimirecMethod(int beams) {
+        this(beams, false);
+    }
+
+    public RimirecMethod(int beams, boolean historyFromCodes) {
         this.beams = beams;
+        this.historyFromCodes = historyFromCodes;
     }
 
     @Override
     public String name() {
-        return "rimirec-b" + beams;
+        return "rimirec-b" + beams + (historyFromCodes ? "-codes" : "");
     }
 
     @Override
     public String describe() {
-        return "rimirec, B=" + beams + ": generated circles, per-circle mean user vectors, exact search inside each circle, quota merge";
+        return "rimirec, B=" + beams + (historyFromCodes ? ", history decoded from cosine residual codes (3x256)" : "") + ": generated circles, per-circle mean user vectors, exact search inside each circle, quota merge";
     }
 
     @Override
@@ -58,12 +74,24 @@ public final class RimirecMethod implements Method {
     public Recommender create(Settings settings) {
         return new Recommender() {
             private RimirecModel model;
+            private float[][] historyVectors; // model.vectors, or their reconstructions from codes
+            private io.rimirec.core.tree.CirclePath[] historyLeaves;
 
             @Override
             public void fit(TrainingData data, FitContext ctx) {
                 // Everything but alpha shapes the model; the B rows of one run share it.
                 Settings modelSettings = settings.with("alpha", 0);
                 model = data.derived("rimirec-model " + modelSettings, () -> RimirecModel.train(data, settings, ctx));
+                historyVectors = model.vectors;
+                historyLeaves = model.leafOf;
+                if (historyFromCodes) {
+                    float[][][] decoded = data.derived("rimirec-codes " + modelSettings, () -> decodedVectors(model, ctx.seed()));
+                    historyVectors = decoded[0];
+                    historyLeaves = new io.rimirec.core.tree.CirclePath[historyVectors.length];
+                    for (int i = 0; i < historyVectors.length; i++) {
+                        historyLeaves[i] = historyVectors[i] == null ? null : model.tree.assign(historyVectors[i]);
+                    }
+                }
             }
 
             @Override
@@ -78,8 +106,8 @@ public final class RimirecMethod implements Method {
             private int[] recommendOne(Query query, int m) {
                 List<HistoryItem> history = new ArrayList<>();
                 for (int item : query.history()) {
-                    if (model.vectors[item] != null) {
-                        history.add(new HistoryItem(Integer.toString(item), model.vectors[item], model.leafOf[item]));
+                    if (historyVectors[item] != null) {
+                        history.add(new HistoryItem(Integer.toString(item), historyVectors[item], historyLeaves[item]));
                     }
                 }
                 if (history.isEmpty()) {
@@ -113,6 +141,25 @@ public final class RimirecMethod implements Method {
                     ids.add(Integer.toString(kept[slot]));
                 }
                 return ids;
+            }
+
+            /** Every item vector passed through a codebook trained on them: packed, unpacked, decoded (wrapped in one more array level for the cache). */
+            private float[][][] decodedVectors(RimirecModel m, long seed) {
+                List<float[]> present = new ArrayList<>();
+                for (float[] v : m.vectors) {
+                    if (v != null) {
+                        present.add(v);
+                    }
+                }
+                Codebook codebook = new CodebookTrainer(CodebookOptions.defaults(Residual.COSINE).withSeed(seed))
+                    .train(present.toArray(new float[0][]), null).codebook();
+                float[][] out = new float[m.vectors.length][];
+                for (int i = 0; i < out.length; i++) {
+                    if (m.vectors[i] != null) {
+                        out[i] = codebook.decode(PackedCodes.unpack(codebook, PackedCodes.pack(codebook, codebook.encode(m.vectors[i]))));
+                    }
+                }
+                return new float[][][] {out};
             }
 
             @Override

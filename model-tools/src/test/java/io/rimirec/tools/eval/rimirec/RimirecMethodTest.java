@@ -50,6 +50,22 @@ class RimirecMethodTest {
         }
     }
 
+    @Test
+    void historyFromCodesSharesTheModelAndStillFindsTheGenres() {
+        EvalTask task = new HimiRecProtocol().test(DATA, 5);
+        Settings settings = new RimirecMethod(4).grid(true).get(0).with("c", 20).with("dim", 8);
+        double popularity = recall20(new Popularity().create(Settings.of()), task);
+        try (Recommender vectors = new RimirecMethod(4).create(settings); Recommender codes = new RimirecMethod(4, true).create(settings)) {
+            FitContext ctx = new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream()));
+            vectors.fit(task.train(), ctx);
+            codes.fit(task.train(), ctx);
+            assertTrue(vectors.diagnostics() == codes.diagnostics(), "the codes row reuses the fitted model");
+            assertEquals("rimirec-b4-codes", new RimirecMethod(4, true).name());
+            double rc = evaluate(codes, task);
+            assertTrue(rc > popularity + 0.3, "rimirec B=4 from codes recall@20 " + rc + " vs popularity " + popularity);
+        }
+    }
+
     private static double recall20(Recommender r, EvalTask task) {
         try (r) {
             r.fit(task.train(), new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
