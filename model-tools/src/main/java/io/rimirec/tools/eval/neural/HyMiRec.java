@@ -278,6 +278,12 @@ public final class HyMiRec implements Method {
             }
             NDArray r = Nn.l2Normalize(interestVectors(m, hist, true)); // [b, s, d]
             float[] rv = r.toFloatArray();
+            for (float v : rv) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalStateException("training diverged: interest vectors are not finite; parameters with non-finite values: "
+                        + params.all().entrySet().stream().filter(e -> !Float.isFinite(e.getValue().abs().sum().getFloat())).map(Map.Entry::getKey).toList());
+                }
+            }
             float[] table = null;
             if (interests > 1) { // one interest takes every target: no values needed
                 table = params.get("item").toFloatArray();
@@ -308,7 +314,17 @@ public final class HyMiRec implements Method {
             NDArray user = Nn.lookup(r.reshape((long) b * interests, dim), m.create(rows.stream().mapToLong(Long::longValue).toArray()))
                 .div(temperature);
             NDArray outputs = Nn.l2Normalize(params.get("item").get("1:"));
-            return softmaxLoss(m, user, outputs, items.stream().mapToLong(Long::longValue).toArray(), rnd);
+            NDArray loss = softmaxLoss(m, user, outputs, items.stream().mapToLong(Long::longValue).toArray(), rnd);
+            float lv = loss.getFloat();
+            if (!Float.isFinite(lv)) {
+                StringBuilder what = new StringBuilder();
+                for (int row = 0; row < Math.min(b, 5); row++) {
+                    what.append(" [history ").append(hist.get(row).length).append(" items, targets ").append(Arrays.toString(targets[row])).append(']');
+                }
+                throw new IllegalStateException("training diverged: loss " + lv + " with finite parameters; batch of " + b + ":" + what
+                    + "; user norms finite: " + Float.isFinite(user.abs().sum().getFloat()) + ", outputs finite: " + Float.isFinite(outputs.abs().sum().getFloat()));
+            }
+            return loss;
         }
 
         /** Trains the residual codebook on the current item embeddings and swaps in their reconstructions. */
