@@ -20,8 +20,6 @@ final class TrainLoop {
 
     private final Params params;
     private final Optimizer adam;
-    private boolean skipNonFinite;
-    private long skipped;
 
     TrainLoop(Params params, float learningRate, float weightDecay) {
         this.params = params;
@@ -32,24 +30,9 @@ final class TrainLoop {
             .build();
     }
 
-    /**
-     * Opt-in: a step whose loss or any gradient is not finite updates nothing and is counted ({@link #skipped()}),
-     * as mixed-precision loss scalers do, instead of writing NaN into every parameter. Callers must report the count.
-     */
-    TrainLoop skipNonFiniteSteps() {
-        this.skipNonFinite = true;
-        return this;
-    }
-
-    /** Steps skipped for a non-finite loss or gradient so far. */
-    long skipped() {
-        return skipped;
-    }
-
     /** Runs {@code steps} optimisation steps and adds their mean loss to {@code curve} as epoch {@code epoch}. */
     void epoch(int epoch, int steps, Step step, LossCurve curve, PrintStream log) {
         long t0 = System.nanoTime();
-        long skippedBefore = skipped;
         double sum = 0;
         for (int i = 0; i < steps; i++) {
             try (NDManager m = params.manager().newSubManager()) {
@@ -59,38 +42,15 @@ final class TrainLoop {
                     gc.backward(l);
                     loss = l.getFloat();
                 }
-                boolean skip = skipNonFinite && !(Float.isFinite(loss) && gradientsFinite(m));
                 for (Map.Entry<String, NDArray> p : params.all().entrySet()) {
                     NDArray grad = p.getValue().getGradient();
                     grad.attach(m);
-                    if (skip) {
-                        grad.set(new float[Math.toIntExact(grad.size())]); // NaN - NaN is NaN: overwrite with zeros
-                        continue;
-                    }
                     adam.update(p.getKey(), p.getValue(), grad);
                     grad.subi(grad); // torch accumulates gradients: clear them for the next step
-                }
-                if (skip) {
-                    skipped++;
-                    continue;
                 }
                 sum += loss;
             }
         }
-        if (skipped > skippedBefore) {
-            log.printf(java.util.Locale.ROOT, "epoch %d: %d of %d steps skipped (non-finite loss or gradient)%n", epoch, skipped - skippedBefore, steps);
-        }
-        curve.add(epoch, sum / Math.max(1, steps - (skipped - skippedBefore)), (System.nanoTime() - t0) / 1e9, log);
-    }
-
-    private boolean gradientsFinite(NDManager m) {
-        for (NDArray p : params.all().values()) {
-            NDArray g = p.getGradient();
-            g.attach(m);
-            if (!Float.isFinite(g.sum().getFloat())) {
-                return false;
-            }
-        }
-        return true;
+        curve.add(epoch, sum / Math.max(1, steps), (System.nanoTime() - t0) / 1e9, log);
     }
 }
