@@ -1,6 +1,6 @@
 package io.rimirec.core.generate;
 
-import io.rimirec.core.json.Json;
+import io.rimirec.core.json.ArtifactManifest;
 import io.rimirec.core.json.JsonObject;
 
 import java.io.IOException;
@@ -47,12 +47,7 @@ public record GeneratorManifest(
 
     /** Parses manifest bytes; {@code name} (a file or a bundle entry) is in every message. */
     public static GeneratorManifest parse(byte[] bytes, String name) throws IOException {
-        JsonObject json = Json.parseObject(bytes, "generator manifest [" + name + "]");
-        try {
-            return of(json);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return ArtifactManifest.parse(bytes, "generator manifest [" + name + "]", GeneratorManifest::of);
     }
 
     /**
@@ -60,21 +55,11 @@ public record GeneratorManifest(
      * was trained on; the message names both hashes and {@code what} (the generator's location).
      */
     public void checkTree(String otherTreeHash, String what) {
-        if (!treeHash.equals(otherTreeHash)) {
-            throw new IllegalArgumentException("generator [" + what + "] was trained on circle tree " + treeHash
-                + " but the given tree is " + otherTreeHash + ": train a generator for this tree or use the tree it was trained on");
-        }
+        ArtifactManifest.checkTree("generator", what, treeHash, otherTreeHash);
     }
 
     static GeneratorManifest of(JsonObject json) {
-        String format = json.string("format");
-        if (!FORMAT.equals(format)) {
-            throw json.error("format", "is [" + format + "], expected [" + FORMAT + "]");
-        }
-        int version = json.intValue("format_version");
-        if (version != FORMAT_VERSION) {
-            throw json.error("format_version", "is " + version + ", this build reads " + FORMAT_VERSION);
-        }
+        ArtifactManifest.checkFormat(json, FORMAT, FORMAT_VERSION);
         JsonObject files = json.object("files");
         JsonObject vocab = json.object("vocabulary");
         JsonObject features = json.object("features");

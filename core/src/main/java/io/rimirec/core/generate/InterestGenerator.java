@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.onnx.ArtifactFiles;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
@@ -63,21 +64,7 @@ public final class InterestGenerator implements AutoCloseable {
 
     /** As {@link #load(Path, CircleTree, OnnxSessionFactory)}, with another length policy (null = the manifest's). */
     public static InterestGenerator load(Path dir, CircleTree tree, OnnxSessionFactory sessions, LengthPolicy policy) throws IOException {
-        return load(new ArtifactFiles() {
-            @Override
-            public String name(String file) {
-                return dir.resolve(file).toString();
-            }
-
-            @Override
-            public byte[] read(String file) throws IOException {
-                Path p = dir.resolve(file);
-                if (!Files.isRegularFile(p)) {
-                    throw new IOException((file.endsWith(".onnx") ? "ONNX model file [" : "generator file [") + p + "] does not exist");
-                }
-                return Files.readAllBytes(p);
-            }
-        }, dir.toString(), tree, sessions, policy);
+        return load(ArtifactFiles.inDirectory(dir, "generator"), dir.toString(), tree, sessions, policy);
     }
 
     /**
@@ -104,29 +91,7 @@ public final class InterestGenerator implements AutoCloseable {
      */
     public static InterestGenerator load(Map<String, byte[]> files, String where, CircleTree tree, OnnxSessionFactory sessions,
                                          LengthPolicy policy) throws IOException {
-        return load(new ArtifactFiles() {
-            @Override
-            public String name(String file) {
-                return where + file;
-            }
-
-            @Override
-            public byte[] read(String file) throws IOException {
-                byte[] b = files.get(file);
-                if (b == null) {
-                    throw new IOException((file.endsWith(".onnx") ? "ONNX model file [" : "generator file [") + where + file
-                        + "] does not exist (files: " + new java.util.TreeSet<>(files.keySet()) + ")");
-                }
-                return b;
-            }
-        }, where, tree, sessions, policy);
-    }
-
-    /** Where an artifact's files come from (a directory, a bundle part in memory), and how to name them in messages. */
-    private interface ArtifactFiles {
-        String name(String file);
-
-        byte[] read(String file) throws IOException;
+        return load(ArtifactFiles.inMemory(files, where, "generator"), where, tree, sessions, policy);
     }
 
     /** The one loading path: manifest, tree and dimension checks, both sessions, their signatures. */

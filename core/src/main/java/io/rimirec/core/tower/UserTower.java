@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.onnx.ArtifactFiles;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.UserVectors;
@@ -53,7 +54,7 @@ public final class UserTower implements UserVectors, AutoCloseable {
 
     /** Loads the artifact in {@code dir} for {@code tree}. */
     public static UserTower load(Path dir, CircleTree tree, OnnxSessionFactory sessions) throws IOException {
-        return load(new DirectoryFiles(dir), dir.toString(), tree, sessions);
+        return load(ArtifactFiles.inDirectory(dir, "user tower"), dir.toString(), tree, sessions);
     }
 
     /** Loads the bundle's {@code user_tower} part for the bundle's own tree, from the bundle's bytes in memory. */
@@ -67,43 +68,7 @@ public final class UserTower implements UserVectors, AutoCloseable {
 
     /** Loads an artifact held in memory (file name → bytes); {@code where} prefixes file names in messages. */
     public static UserTower load(Map<String, byte[]> files, String where, CircleTree tree, OnnxSessionFactory sessions) throws IOException {
-        return load(new ArtifactFiles() {
-            @Override
-            public String name(String file) {
-                return where + file;
-            }
-
-            @Override
-            public byte[] read(String file) throws IOException {
-                byte[] b = files.get(file);
-                if (b == null) {
-                    throw new IOException("user tower file [" + where + file + "] does not exist (files: " + new java.util.TreeSet<>(files.keySet()) + ")");
-                }
-                return b;
-            }
-        }, where, tree, sessions);
-    }
-
-    private interface ArtifactFiles {
-        String name(String file);
-
-        byte[] read(String file) throws IOException;
-    }
-
-    private record DirectoryFiles(Path dir) implements ArtifactFiles {
-        @Override
-        public String name(String file) {
-            return dir.resolve(file).toString();
-        }
-
-        @Override
-        public byte[] read(String file) throws IOException {
-            Path p = dir.resolve(file);
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("user tower file [" + p + "] does not exist");
-            }
-            return Files.readAllBytes(p);
-        }
+        return load(ArtifactFiles.inMemory(files, where, "user tower"), where, tree, sessions);
     }
 
     /** The one loading path: manifest, tree hash, dimensions, the session and its signature. */

@@ -1,7 +1,7 @@
 package io.rimirec.core.tower;
 
 import io.rimirec.core.generate.CircleVocabulary;
-import io.rimirec.core.json.Json;
+import io.rimirec.core.json.ArtifactManifest;
 import io.rimirec.core.json.JsonObject;
 
 import java.io.IOException;
@@ -32,31 +32,16 @@ public record UserTowerManifest(
 
     /** Parses manifest bytes; {@code name} (a file or a bundle entry) is in every message. */
     public static UserTowerManifest parse(byte[] bytes, String name) throws IOException {
-        JsonObject json = Json.parseObject(bytes, "user tower manifest [" + name + "]");
-        try {
-            return of(json);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return ArtifactManifest.parse(bytes, "user tower manifest [" + name + "]", UserTowerManifest::of);
     }
 
     /** Fails unless the tower was trained on the tree with content hash {@code otherTreeHash}; names both hashes. */
     public void checkTree(String otherTreeHash, String what) {
-        if (!treeHash.equals(otherTreeHash)) {
-            throw new IllegalArgumentException("user tower [" + what + "] was trained on circle tree " + treeHash
-                + " but the given tree is " + otherTreeHash + ": train a user tower for this tree or use the tree it was trained on");
-        }
+        ArtifactManifest.checkTree("user tower", what, treeHash, otherTreeHash);
     }
 
     static UserTowerManifest of(JsonObject json) {
-        String format = json.string("format");
-        if (!FORMAT.equals(format)) {
-            throw json.error("format", "is [" + format + "], expected [" + FORMAT + "]");
-        }
-        int version = json.intValue("format_version");
-        if (version != FORMAT_VERSION) {
-            throw json.error("format_version", "is " + version + ", this build reads " + FORMAT_VERSION);
-        }
+        ArtifactManifest.checkFormat(json, FORMAT, FORMAT_VERSION);
         JsonObject vocab = json.object("vocabulary");
         if (vocab.intValue("pad") != CircleVocabulary.PAD || vocab.intValue("first_circle") != CircleVocabulary.FIRST_CIRCLE) {
             throw json.error("vocabulary", "differs from this build's circle token layout (pad 0, circles from 3)");

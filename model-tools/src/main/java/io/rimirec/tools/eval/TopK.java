@@ -1,6 +1,9 @@
 package io.rimirec.tools.eval;
 
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Top-m selection over a full score vector by partial sort: a bounded min-heap of the m best seen so far,
@@ -47,6 +50,25 @@ public final class TopK {
             siftDown(heap, k, scores);
         }
         return out;
+    }
+
+    /**
+     * Exact search inside a sub-library: the {@code m} members scoring highest under {@code score}, best first, as
+     * item-id strings (the ids the quota merge works with), leaving out items set in {@code exclude}. Equal scores
+     * rank the earlier member first.
+     */
+    public static List<String> selectAmong(int[] members, IntToDoubleFunction score, int m, BitSet exclude) {
+        int n = 0;
+        int[] kept = new int[members.length];
+        float[] scores = new float[members.length];
+        for (int item : members) {
+            if (!exclude.get(item)) {
+                kept[n] = item;
+                scores[n++] = (float) score.applyAsDouble(item);
+            }
+        }
+        int[] top = select(Arrays.copyOf(scores, n), Math.min(m, n), new BitSet(0));
+        return Arrays.stream(top).mapToObj(slot -> Integer.toString(kept[slot])).toList();
     }
 
     /** True when item a ranks above item b. */

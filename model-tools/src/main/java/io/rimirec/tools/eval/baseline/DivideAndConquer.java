@@ -190,26 +190,14 @@ public final class DivideAndConquer implements Method {
         }
 
         private List<String> exactTop(float[] user, int[] members, int m, BitSet exclude) {
-            int n = 0;
-            int[] kept = new int[members.length];
-            float[] score = new float[members.length];
-            for (int item : members) {
-                if (!exclude.get(item)) {
-                    float[] v = partition.unit()[item];
-                    float dot = 0;
-                    for (int d = 0; d < v.length; d++) {
-                        dot += user[d] * v[d];
-                    }
-                    kept[n] = item;
-                    score[n++] = dot;
+            float[][] unit = partition.unit();
+            return TopK.selectAmong(members, item -> {
+                float dot = 0;
+                for (int d = 0; d < user.length; d++) {
+                    dot += user[d] * unit[item][d];
                 }
-            }
-            int[] top = TopK.select(Arrays.copyOf(score, n), Math.min(m, n), new BitSet(0));
-            List<String> ids = new ArrayList<>(top.length);
-            for (int slot : top) {
-                ids.add(Integer.toString(kept[slot]));
-            }
-            return ids;
+                return dot;
+            }, m, exclude);
         }
 
         @Override

@@ -193,22 +193,7 @@ public final class RimirecMethod implements Method {
 
             /** The m members most similar to the user vector, best first, leaving out excluded items (exact search). */
             private List<String> exactTop(float[] user, int[] members, int m, BitSet exclude) {
-                int n = 0;
-                int[] kept = new int[members.length];
-                float[] score = new float[members.length];
-                for (int item : members) {
-                    if (!exclude.get(item)) {
-                        kept[n] = item;
-                        score[n++] = model.tree.metric().similarity(user, model.vectors[item]);
-                    }
-                }
-                float[] scores = Arrays.copyOf(score, n);
-                int[] top = TopK.select(scores, Math.min(m, n), new BitSet(0));
-                List<String> ids = new ArrayList<>(top.length);
-                for (int slot : top) {
-                    ids.add(Integer.toString(kept[slot]));
-                }
-                return ids;
+                return TopK.selectAmong(members, item -> model.tree.metric().similarity(user, model.vectors[item]), m, exclude);
             }
 
             /** Every item vector passed through a codebook trained on them: packed, unpacked, decoded (wrapped in one more array level for the cache). */

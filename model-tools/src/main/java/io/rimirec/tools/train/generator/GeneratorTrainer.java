@@ -281,7 +281,7 @@ public final class GeneratorTrainer {
         float[] weight = new float[paths * t];
         float[] bias = new float[paths * t * v];
         float[] memMask = new float[paths * in.length];
-        java.util.Arrays.fill(bias, GeneratorNetwork.NEG);
+        java.util.Arrays.fill(bias, io.rimirec.tools.train.nn.TransformerParams.NEG);
         int p = 0;
         for (int s = 0; s < batch.size(); s++) {
             double total = 0;
