@@ -114,6 +114,40 @@ class RimirecQueryIT {
         }
 
         @Test
+        void historyItemsNoSearcherSeesYetAreReadInRealTime() throws Exception {
+            // A history index that is never refreshed: the plugin's read from the shards' vector values cannot see its
+            // items, so the real-time multi-get must answer for them, and the hits must not change.
+            String unrefreshed = rest.uniqueIndexName("unrefreshed");
+            Map<String, Object> body = new LinkedHashMap<>(f.indexBody(1, 0, PIPELINE));
+            body.put("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0,
+                "default_pipeline", PIPELINE, "refresh_interval", "-1")));
+            rest.createIndex(unrefreshed, body);
+            Map<String, Object> docs = new LinkedHashMap<>();
+            for (String id : f.historyIds(42)) {
+                docs.put(id, Map.of("item_vector", ItemFixtures.asList(f.vector(Integer.parseInt(id.replaceAll("\\D", ""))))));
+            }
+            rest.bulkIndex(unrefreshed, docs);
+            JsonNode r = search(Map.of("size", 20, "profile", true, "query", rimirec(42, Map.of("size", 20, "history_index", unrefreshed))));
+            assertEquals(f.expected(42, 6, 20, null, 1.0, true, null), Rest.ids(r));
+            String profile = r.path("profile").toString();
+            int n = f.historyIds(42).size();
+            assertTrue(profile.contains("history=" + n + "/" + n), "every unrefreshed history item was read: " + profile);
+        }
+
+        @Test
+        void anInlineVectorsItemIsExcludedInEveryCircleWhereverItsVectorPointsTo() throws Exception {
+            // The item the query ranks first, sent in the history with another item's vector: its own leaf is unknown to
+            // the query, so it must be kept out of every circle, not only out of the circle its given vector falls in.
+            List<String> plain = Rest.ids(search(Map.of("size", 20, "query", rimirec(7, Map.of("size", 20)))));
+            String top = plain.get(0);
+            List<Object> history = new ArrayList<>(f.historyIds(7));
+            history.add(Map.of("id", top, "vector", ItemFixtures.asList(f.vector(f.items() - 1 - Integer.parseInt(top.replaceAll("\\D", ""))))));
+            JsonNode r = search(Map.of("size", 20, "query", Map.of("rimirec", Map.of("model", MODEL, "history", history, "size", 20))));
+            assertFalse(Rest.ids(r).contains(top), top + " was in the history: " + Rest.ids(r));
+            assertEquals(20, Rest.ids(r).size());
+        }
+
+        @Test
         void theProfileListsCirclesQuotasAndTimings() throws Exception {
             JsonNode r = search(Map.of("size", 5, "profile", true, "query", rimirec(3, Map.of())));
             String profile = r.path("profile").toString();

@@ -8,6 +8,9 @@ import io.rimirec.plugin.action.PutModelAction;
 import io.rimirec.plugin.action.TransportDeleteModelAction;
 import io.rimirec.plugin.action.TransportGetModelAction;
 import io.rimirec.plugin.action.TransportPutModelAction;
+import io.rimirec.plugin.history.HistoryVectorsAction;
+import io.rimirec.plugin.history.ShardHistoryVectorsAction;
+import io.rimirec.plugin.history.TransportHistoryVectorsAction;
 import io.rimirec.plugin.ingest.CircleProcessor;
 import io.rimirec.plugin.model.LoadedModel;
 import io.rimirec.plugin.model.ModelCache;
@@ -99,7 +102,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         cs.addSettingsUpdateConsumer(RimirecSettings.MODEL_CACHE_REVALIDATE, cache::setRevalidateInterval);
         modelCache.set(cache);
         OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
-        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions));
+        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService, indexNameExpressionResolver));
         return List.of(store, cache);
     }
 
@@ -144,7 +147,9 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
             new ActionHandler<>(PutModelAction.INSTANCE, TransportPutModelAction.class),
             new ActionHandler<>(GetModelAction.INSTANCE, TransportGetModelAction.class),
             new ActionHandler<>(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
-            new ActionHandler<>(ClearModelCacheAction.INSTANCE, ClearModelCacheAction.TransportAction.class)
+            new ActionHandler<>(ClearModelCacheAction.INSTANCE, ClearModelCacheAction.TransportAction.class),
+            new ActionHandler<>(HistoryVectorsAction.INSTANCE, TransportHistoryVectorsAction.class),
+            new ActionHandler<>(ShardHistoryVectorsAction.INSTANCE, ShardHistoryVectorsAction.TransportAction.class)
         );
     }
 

@@ -4,8 +4,10 @@ import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.vector.VectorValues;
+import io.rimirec.plugin.history.HistoryVectorsAction;
 import io.rimirec.plugin.knn.KnnQueries;
 import io.rimirec.plugin.model.LoadedModel;
 import org.opensearch.action.get.MultiGetItemResponse;
@@ -13,20 +15,27 @@ import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
-import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.cluster.ClusterState;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.index.Index;
+import org.opensearch.index.IndexSettings;
 import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.search.SearchHit;
-import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +60,8 @@ final class RimirecResolver {
     private LoadedModel model;
     private BundleManifest.Fields fields;
     private final List<HistoryItem> history = new ArrayList<>();
+    /** Ids of history items whose vector is not the indexed one (given inline, or decoded from codes): see excludedIn. */
+    private final Set<String> leafUncertain = new HashSet<>();
     private final List<String> missing = new ArrayList<>();
     private RecallPlanner.Plan plan;
     private int[] circleK;
@@ -89,15 +100,41 @@ final class RimirecResolver {
         if (query.historyFromCodes()) {
             HistoryCodes.codebook(model); // fails early, before any fetch, for a model without a codebook
         }
+        List<String> ids = toFetch.stream().map(RimirecQueryBuilder.HistoryEntry::id).toList();
+        if (query.historyFromCodes()) {
+            multiGet(index, ids, Map.of(), t0, listener);
+            return;
+        }
+        // Vectors straight from the shards' vector values; whatever that cannot answer (not refreshed yet, unknown,
+        // not a float vector field) goes through the real-time multi-get, so answers and errors stay the same.
+        client.execute(HistoryVectorsAction.INSTANCE, new HistoryVectorsAction.Request(index, fields.vector(), ids), ActionListener.wrap(
+            response -> {
+                if (response.unresolved().isEmpty()) {
+                    historyNanos = System.nanoTime() - t0;
+                    onRimirecPool(listener, () -> collectHistory(response.vectors(), listener));
+                } else {
+                    multiGet(index, response.unresolved(), response.vectors(), t0, listener);
+                }
+            },
+            e -> multiGet(index, ids, Map.of(), t0, listener)));
+    }
+
+    /** The real-time multi-get of {@code ids}' sources (vectors or codes), added to {@code alreadyRead}. */
+    private void multiGet(String index, List<String> ids, Map<String, float[]> alreadyRead, long t0,
+                          ActionListener<ScoredIdsQueryBuilder> listener) {
         MultiGetRequest mget = new MultiGetRequest();
         FetchSourceContext source = new FetchSourceContext(true, new String[] {historyField()}, null);
-        for (RimirecQueryBuilder.HistoryEntry h : toFetch) {
-            mget.add(new MultiGetRequest.Item(index, h.id()).fetchSourceContext(source));
+        for (String id : ids) {
+            mget.add(new MultiGetRequest.Item(index, id).fetchSourceContext(source));
         }
         client.multiGet(mget, ActionListener.wrap(response -> {
             historyNanos = System.nanoTime() - t0;
             // Parsing up to 10,000 vectors and descending the tree for each is CPU work: not on a network thread.
-            onRimirecPool(listener, () -> collectHistory(vectorsById(response, index), listener));
+            onRimirecPool(listener, () -> {
+                Map<String, float[]> all = new LinkedHashMap<>(alreadyRead);
+                all.putAll(vectorsById(response, index));
+                collectHistory(all, listener);
+            });
         }, listener::onFailure));
     }
 
@@ -169,13 +206,21 @@ final class RimirecResolver {
                         throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] [history][" + position + "][vector] has "
                             + v.length + " values but model [" + model.id() + "] expects " + tree.dimension());
                     }
-                } else {
-                    v = fetched.get(h.id());
+                } else if ((v = fetched.get(h.id())) != null) {
+                    try {
+                        v = VectorValues.parse(v, fields.vector(), tree.dimension());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + h.id() + "] in ["
+                            + historyIndex() + "]: " + e.getMessage());
+                    }
                 }
                 if (v == null) {
                     missing.add(h.id());
                 } else {
                     history.add(new HistoryItem(h.id(), v, tree.assign(v)));
+                    if (h.id() != null && (h.vector() != null || query.historyFromCodes())) {
+                        leafUncertain.add(h.id());
+                    }
                 }
                 position++;
             }
@@ -194,29 +239,29 @@ final class RimirecResolver {
     // ---- 2. circles, user vectors, k-NN per circle -------------------------------------------------------------
 
     private void planAndSearch(ActionListener<ScoredIdsQueryBuilder> listener) {
-        MultiSearchRequest msearch = new MultiSearchRequest();
+        MultiSearchRequest msearch;
+        List<int[]> groups;
         try {
             RecallPlanner planner = model.planner(services.sessions());
             userVectorsName = planner.userVectors().name();
             plan = planner.plan(history, query.beams());
             circleK = candidatesPerCircle();
-            String[] historyIds = query.excludeHistory()
-                ? history.stream().map(HistoryItem::id).filter(id -> id != null).toArray(String[]::new)
-                : new String[0];
+            List<QueryBuilder> knn = new ArrayList<>(plan.circles().size());
             for (int i = 0; i < plan.circles().size(); i++) {
                 RecallPlanner.CirclePlan c = plan.circles().get(i);
-                int k = circleK[i];
                 BoolQueryBuilder filter = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()));
                 if (query.filter() != null) {
                     filter.filter(query.filter());
                 }
-                if (historyIds.length > 0) {
-                    filter.mustNot(QueryBuilders.idsQuery().addIds(historyIds));
+                String[] excluded = query.excludeHistory() ? excludedIn(c.circle()) : new String[0];
+                if (excluded.length > 0) {
+                    filter.mustNot(QueryBuilders.idsQuery().addIds(excluded));
                 }
-                QueryBuilder knn = KnnQueries.filteredKnn(fields.vector(), c.userVector(), k, filter, query.efSearch());
-                msearch.add(new SearchRequest(searchedIndices).source(new SearchSourceBuilder().query(knn).size(k)
-                    .fetchSource(false).trackTotalHits(false)));
+                knn.add(KnnQueries.filteredKnn(fields.vector(), c.userVector(), circleK[i], filter, query.efSearch()));
             }
+            int[] shardsAndWindow = shardsAndWindow();
+            groups = CircleSearches.groups(circleK, shardsAndWindow[0], shardsAndWindow[1]);
+            msearch = CircleSearches.request(searchedIndices, knn, circleK, groups, shardsAndWindow[0], shardsAndWindow[1]);
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -224,8 +269,39 @@ final class RimirecResolver {
         long t0 = System.nanoTime();
         client.multiSearch(msearch, ActionListener.wrap(response -> {
             knnNanos = System.nanoTime() - t0;
-            merge(response, listener);
+            merge(response, groups, listener);
         }, listener::onFailure));
+    }
+
+    /** Total shards of the searched indices, and the smallest {@code index.max_result_window} among them. */
+    private int[] shardsAndWindow() {
+        ClusterState state = services.clusterService().state();
+        Index[] concrete = services.indexResolver().concreteIndices(state, IndicesOptions.lenientExpandOpen(), searchedIndices);
+        int shards = 0;
+        int window = IndexSettings.MAX_RESULT_WINDOW_SETTING.getDefault(Settings.EMPTY);
+        for (Index index : concrete) {
+            IndexMetadata meta = state.metadata().getIndexSafe(index);
+            shards += meta.getNumberOfShards();
+            window = Math.min(window, IndexSettings.MAX_RESULT_WINDOW_SETTING.get(meta.getSettings()));
+        }
+        return new int[] {Math.max(1, shards), window};
+    }
+
+    /**
+     * The history ids to exclude inside {@code circle}: only the items whose leaf lies in it, since the circle filter
+     * already keeps out everything else (the pipeline stamped each item's circles by the same descent from its indexed
+     * vector). Items whose vector was given inline or decoded from codes may sit elsewhere in the index, so they are
+     * excluded in every circle. Sending all of a long history to every circle made the id filter most of each k-NN
+     * search's cost.
+     */
+    private String[] excludedIn(CirclePath circle) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (HistoryItem h : history) {
+            if (h.id() != null && (leafUncertain.contains(h.id()) || circle.contains(h.leaf()))) {
+                ids.add(h.id());
+            }
+        }
+        return ids.toArray(String[]::new);
     }
 
     /** The query's fixed per-circle k, or each circle's quota plus headroom (core's rule, shared with the offline evaluation). */
@@ -241,25 +317,20 @@ final class RimirecResolver {
 
     // ---- 3. quota merge ----------------------------------------------------------------------------------------
 
-    private void merge(MultiSearchResponse response, ActionListener<ScoredIdsQueryBuilder> listener) {
+    private void merge(MultiSearchResponse response, List<int[]> groups, ActionListener<ScoredIdsQueryBuilder> listener) {
         try {
             long t0 = System.nanoTime();
             List<RecallPlanner.CirclePlan> circles = plan.circles();
+            List<String> names = circles.stream().map(c -> c.circle().toString()).toList();
+            List<CircleSearches.Hits> found = CircleSearches.read(response, groups, circleK, names, fields.vector());
             List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(circles.size());
-            Map<String, Float> knnScore = new LinkedHashMap<>();
+            Map<String, Float> knnScore = new HashMap<>();
             for (int i = 0; i < circles.size(); i++) {
-                MultiSearchResponse.Item item = response.getResponses()[i];
-                RecallPlanner.CirclePlan c = circles.get(i);
-                if (item.isFailure()) {
-                    throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] the k-NN search of circle [" + c.circle()
-                        + "] on field [" + fields.vector() + "] failed: " + item.getFailureMessage(), item.getFailure());
+                CircleSearches.Hits hits = found.get(i);
+                for (int j = 0; j < hits.ids().size(); j++) {
+                    knnScore.put(names.get(i) + "|" + hits.ids().get(j), hits.scores().get(j));
                 }
-                List<String> ids = new ArrayList<>();
-                for (SearchHit hit : item.getResponse().getHits().getHits()) {
-                    ids.add(hit.getId());
-                    knnScore.merge(c.circle() + "|" + hit.getId(), hit.getScore(), Math::max);
-                }
-                candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
+                candidates.add(new QuotaMerge.CircleCandidates(names.get(i), circles.get(i).probability(), hits.ids()));
             }
             List<QuotaMerge.Hit> merged = QuotaMerge.merge(candidates, query.size(), query.alpha());
             long mergeNanos = System.nanoTime() - t0;
