@@ -49,18 +49,52 @@ final class Nn {
      * @param bias additive, broadcastable to [b, heads, l, l] (0 = attend, {@link #NEG} = masked)
      */
     static NDArray selfAttention(NDArray x, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long l = s.get(1);
-        long d = s.get(2);
+        return attention(x, x, p, name, heads, bias, dropout, training);
+    }
+
+    /**
+     * Multi-head attention of queries {@code xq} [b, lq, d] over keys/values {@code xkv} [b, lk, d], projections
+     * {@code name.q/k/v/o}; {@code bias} is additive, broadcastable to [b, heads, lq, lk].
+     */
+    static NDArray attention(NDArray xq, NDArray xkv, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
+        long b = xq.getShape().get(0);
+        long lq = xq.getShape().get(1);
+        long lk = xkv.getShape().get(1);
+        long d = xq.getShape().get(2);
         long dh = d / heads;
-        NDArray q = linear(x, p, name + ".q").reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
-        NDArray k = linear(x, p, name + ".k").reshape(b, l, heads, dh).transpose(0, 2, 3, 1);
-        NDArray v = linear(x, p, name + ".v").reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
+        NDArray q = linear(xq, p, name + ".q").reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
+        NDArray k = linear(xkv, p, name + ".k").reshape(b, lk, heads, dh).transpose(0, 2, 3, 1);
+        NDArray v = linear(xkv, p, name + ".v").reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
         NDArray att = q.matMul(k).mul(1f / (float) Math.sqrt(dh)).add(bias).softmax(-1);
         att = dropout(att, dropout, training);
-        NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, d);
+        NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, lq, d);
         return linear(o, p, name + ".o");
+    }
+
+    /** Parameters of one {@link #block}: {@code name.ln1}, {@code name.att}, {@code name.ln2}, {@code name.ff1/ff2}. */
+    static void defineBlock(Params p, String name, int d) {
+        p.norm(name + ".ln1", d);
+        defineAttention(p, name + ".att", d);
+        p.norm(name + ".ln2", d);
+        p.dense(name + ".ff1", d, d);
+        p.dense(name + ".ff2", d, d);
+    }
+
+    /**
+     * One pre-LayerNorm transformer block (self-attention, then a point-wise ReLU feed-forward layer, each with
+     * dropout and a residual connection); {@code keep} [b, l, 1] zeroes padding positions after each half.
+     */
+    static NDArray block(NDArray x, Params p, String name, int heads, NDArray bias, NDArray keep, float dropout, boolean training) {
+        NDArray h = layerNorm(x, p, name + ".ln1");
+        x = x.add(dropout(selfAttention(h, p, name + ".att", heads, bias, dropout, training), dropout, training));
+        h = layerNorm(x, p, name + ".ln2");
+        NDArray f = linear(dropout(ai.djl.nn.Activation.relu(linear(h, p, name + ".ff1")), dropout, training), p, name + ".ff2");
+        return x.add(dropout(f, dropout, training)).mul(keep);
+    }
+
+    /** Rows scaled to unit L2 norm over the last axis. */
+    static NDArray l2Normalize(NDArray x) {
+        return x.div(x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt());
     }
 
     static void defineAttention(Params p, String name, int d) {
