@@ -213,7 +213,7 @@ public final class HyMiRec implements Method {
         NDArray interestVectors(NDManager m, List<int[]> histories, boolean training) {
             int b = histories.size();
             Histories recent = Histories.of(m, histories, maxLen);
-            NDArray x = Nn.lookup(params.get("item"), recent.ids()).mul((float) Math.sqrt(dim)).add(params.get("pos"));
+            NDArray x = Nn.scale(Nn.lookup(params.get("item"), recent.ids()), (float) Math.sqrt(dim)).add(params.get("pos"));
             x = Nn.dropout(x, dropout, training).mul(recent.mask().expandDims(2));
             NDArray q = m.zeros(new Shape(b, interests, dim)).add(params.get("refined.q"));
             NDArray mask;
@@ -311,8 +311,8 @@ public final class HyMiRec implements Method {
                     items.add((long) ts[i]);
                 }
             }
-            NDArray user = Nn.lookup(r.reshape((long) b * interests, dim), m.create(rows.stream().mapToLong(Long::longValue).toArray()))
-                .div(temperature);
+            NDArray user = Nn.scale(Nn.lookup(r.reshape((long) b * interests, dim), m.create(rows.stream().mapToLong(Long::longValue).toArray())),
+                1f / temperature);
             NDArray outputs = Nn.l2Normalize(params.get("item").get("1:"));
             NDArray loss = softmaxLoss(m, user, outputs, items.stream().mapToLong(Long::longValue).toArray(), rnd);
             return loss;

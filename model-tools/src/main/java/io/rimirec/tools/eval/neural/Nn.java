@@ -11,6 +11,14 @@ import ai.djl.nn.norm.LayerNorm;
 /**
  * The layers the baselines are built from, as functions of {@link Params}. Written out because DJL's transformer
  * block uses BatchNorm; LayerNorm here normalises each token over its last axis.
+ *
+ * <p><b>Constants in the autograd graph go through {@link #scale}</b>, never through DJL's {@code mul(Number)} /
+ * {@code div(Number)} / {@code maximum(Number)} on an array that needs a gradient: on PyTorch those wrap the number
+ * in a tensor over a Java direct buffer ({@code from_blob}, memory owned by Java) and close it as soon as the forward
+ * op returns, while autograd keeps the tensor for the backward pass. A garbage collection between forward and
+ * backward frees the buffer and the backward multiplies by whatever the freed memory then holds: silently wrong
+ * gradients, now and then NaN (the HyMiRec divergence, docs/hymirec.md). {@code add(Number)} / {@code sub(Number)}
+ * are safe (their backward does not read the constant), and arrays without gradients (masks) are unaffected.
  */
 final class Nn {
 
@@ -18,6 +26,16 @@ final class Nn {
     static final float NEG = -1e9f;
 
     private Nn() {}
+
+    /**
+     * {@code x * s} with the constant in torch-owned memory ({@code full}), so the autograd graph keeps it alive
+     * whatever happens to the Java handle; see the class comment for why not {@code x.mul(s)}.
+     */
+    static NDArray scale(NDArray x, float s) {
+        try (NDArray c = x.getManager().full(new Shape(), s)) {
+            return x.mul(c);
+        }
+    }
 
     static NDArray linear(NDArray x, Params p, String name) {
         return x.matMul(p.get(name + ".w")).add(p.get(name + ".b"));
@@ -65,7 +83,7 @@ final class Nn {
         NDArray q = linear(xq, p, name + ".q").reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
         NDArray k = linear(xkv, p, name + ".k").reshape(b, lk, heads, dh).transpose(0, 2, 3, 1);
         NDArray v = linear(xkv, p, name + ".v").reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
-        NDArray att = q.matMul(k).mul(1f / (float) Math.sqrt(dh)).add(bias).softmax(-1);
+        NDArray att = scale(q.matMul(k), 1f / (float) Math.sqrt(dh)).add(bias).softmax(-1);
         att = dropout(att, dropout, training);
         NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, lq, d);
         return linear(o, p, name + ".o");

@@ -85,7 +85,7 @@ public final class SasRec implements Method {
         /** Hidden states [b, l, d] for right-aligned ids [b, l] (0 = padding) and their mask. */
         NDArray encode(NDManager m, NDArray ids, NDArray mask, boolean training) {
             long l = ids.getShape().get(1);
-            NDArray x = Nn.lookup(params.get("item"), ids).mul((float) Math.sqrt(dim));
+            NDArray x = Nn.scale(Nn.lookup(params.get("item"), ids), (float) Math.sqrt(dim));
             x = x.add(params.get("pos").get((maxLen - l) + ":")); // position counted back from the newest item
             NDArray keep = mask.expandDims(2);
             x = Nn.dropout(x, dropout, training).mul(keep);

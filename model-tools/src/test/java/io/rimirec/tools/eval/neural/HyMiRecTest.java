@@ -45,6 +45,17 @@ class HyMiRecTest {
     }
 
     @Test
+    void sameSeedSameFit() {
+        // Training is single-threaded and seeded: two fits must agree exactly. The use-after-free fixed with Nn.scale
+        // (a freed constant read in the backward pass) showed up first as runs that drifted apart, then as NaN.
+        Settings s = small("hymirec").with("epochs", 3);
+        NeuralBaselinesTest.Outcome a = NeuralBaselinesTest.recall20(variant("hymirec").create(s));
+        NeuralBaselinesTest.Outcome b = NeuralBaselinesTest.recall20(variant("hymirec").create(s));
+        assertEquals(a.diagnostics().get("loss_curve"), b.diagnostics().get("loss_curve"));
+        assertEquals(a.recall(), b.recall());
+    }
+
+    @Test
     void sampledNegativesLossEndsWellBelowChance() {
         // 20 sampled negatives: a model that learned nothing sits at ln(21).
         Settings s = small("hymirec-maxmatch").with("negatives", 20).with("light", false);
