@@ -284,12 +284,13 @@ public final class HyMiRec implements Method {
                         + params.all().entrySet().stream().filter(e -> !Float.isFinite(e.getValue().abs().sum().getFloat())).map(Map.Entry::getKey).toList());
                 }
             }
-            float[] table = null;
+            float[] tv = null; // detached embeddings of every example's targets, in order, for the Java-side matching
             if (interests > 1) { // one interest takes every target: no values needed
-                table = params.get("item").toFloatArray();
+                tv = targetValues(m, targets);
             }
             List<Long> rows = new ArrayList<>();
             List<Long> items = new ArrayList<>();
+            int offset = 0;
             for (int row = 0; row < b; row++) {
                 int[] ts = targets[row];
                 int[] chosen;
@@ -300,12 +301,13 @@ public final class HyMiRec implements Method {
                     for (int j = 0; j < interests; j++) {
                         iv[j] = Arrays.copyOfRange(rv, (row * interests + j) * dim, (row * interests + j + 1) * dim);
                     }
-                    float[][] tv = new float[ts.length][];
+                    float[][] tvs = new float[ts.length][];
                     for (int i = 0; i < ts.length; i++) {
-                        tv[i] = Arrays.copyOfRange(table, (ts[i] + 1) * dim, (ts[i] + 2) * dim);
+                        tvs[i] = Arrays.copyOfRange(tv, (offset + i) * dim, (offset + i + 1) * dim);
                     }
-                    chosen = Dmil.assign(iv, tv, matching, iterations);
+                    chosen = Dmil.assign(iv, tvs, matching, iterations);
                 }
+                offset += ts.length;
                 for (int i = 0; i < ts.length; i++) {
                     rows.add((long) row * interests + chosen[i]);
                     items.add((long) ts[i]);
@@ -313,15 +315,36 @@ public final class HyMiRec implements Method {
             }
             NDArray user = Nn.scale(Nn.lookup(r.reshape((long) b * interests, dim), m.create(rows.stream().mapToLong(Long::longValue).toArray())),
                 1f / temperature);
-            NDArray outputs = Nn.l2Normalize(params.get("item").get("1:"));
-            NDArray loss = softmaxLoss(m, user, outputs, items.stream().mapToLong(Long::longValue).toArray(), rnd);
-            return loss;
+            NDArray table = params.get("item").get("1:");
+            table.attach(m); // derived from a parameter it would live in the parameters' manager until the fit ends
+            return softmaxLoss(m, user, Nn.l2Normalize(table), items.stream().mapToLong(Long::longValue).toArray(), rnd);
+        }
+
+        /** Current embeddings of all targets (row-major, detached, [sum of lengths, d]): only the rows needed, no graph. */
+        private float[] targetValues(NDManager m, int[][] targets) {
+            int count = 0;
+            for (int[] ts : targets) {
+                count += ts.length;
+            }
+            long[] ids = new long[count];
+            int k = 0;
+            for (int[] ts : targets) {
+                for (int t : ts) {
+                    ids[k++] = t + 1L; // row 0 is padding
+                }
+            }
+            NDArray detached = params.get("item").stopGradient();
+            detached.attach(m);
+            return Nn.lookup(detached, m.create(ids)).toFloatArray();
         }
 
         /** Trains the residual codebook on the current item embeddings and swaps in their reconstructions. */
         private void buildCodebook(FitContext ctx, int epoch) {
             long t0 = System.nanoTime();
-            float[] flat = params.get("item").get("1:").toFloatArray();
+            float[] flat;
+            try (NDArray items = params.get("item").get("1:")) { // a view: closing it frees the handle, not the table
+                flat = items.toFloatArray();
+            }
             float[][] vectors = new float[numItems][];
             for (int i = 0; i < numItems; i++) {
                 vectors[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
