@@ -5,6 +5,7 @@ import io.rimirec.tools.eval.baseline.Ease;
 import io.rimirec.tools.eval.baseline.ItemKnn;
 import io.rimirec.tools.eval.baseline.Popularity;
 import io.rimirec.tools.eval.neural.ComiRecSa;
+import io.rimirec.tools.eval.neural.HyMiRec;
 import io.rimirec.tools.eval.neural.Mind;
 import io.rimirec.tools.eval.neural.SasRec;
 import io.rimirec.tools.eval.neural.TwoTower;
@@ -39,6 +40,9 @@ public final class Methods {
             }
         }
         add(m, new RimirecMethod(6, true)); // the history read from residual codes, as "history_source": "codes" does
+        for (Method h : HyMiRec.variants()) { // hymirec and its ablations (docs/hymirec.md)
+            add(m, h);
+        }
         return m;
     }
 

@@ -11,6 +11,14 @@ import ai.djl.nn.norm.LayerNorm;
 /**
  * The layers the baselines are built from, as functions of {@link Params}. Written out because DJL's transformer
  * block uses BatchNorm; LayerNorm here normalises each token over its last axis.
+ *
+ * <p><b>Constants in the autograd graph go through {@link #scale}</b>, never through DJL's {@code mul(Number)} /
+ * {@code div(Number)} / {@code maximum(Number)} on an array that needs a gradient: on PyTorch those wrap the number
+ * in a tensor over a Java direct buffer ({@code from_blob}, memory owned by Java) and close it as soon as the forward
+ * op returns, while autograd keeps the tensor for the backward pass. A garbage collection between forward and
+ * backward frees the buffer and the backward multiplies by whatever the freed memory then holds: silently wrong
+ * gradients, now and then NaN (the HyMiRec divergence, docs/hymirec.md). {@code add(Number)} / {@code sub(Number)}
+ * are safe (their backward does not read the constant), and arrays without gradients (masks) are unaffected.
  */
 final class Nn {
 
@@ -18,6 +26,16 @@ final class Nn {
     static final float NEG = -1e9f;
 
     private Nn() {}
+
+    /**
+     * {@code x * s} with the constant in torch-owned memory ({@code full}), so the autograd graph keeps it alive
+     * whatever happens to the Java handle; see the class comment for why not {@code x.mul(s)}.
+     */
+    static NDArray scale(NDArray x, float s) {
+        try (NDArray c = x.getManager().full(new Shape(), s)) {
+            return x.mul(c);
+        }
+    }
 
     static NDArray linear(NDArray x, Params p, String name) {
         return x.matMul(p.get(name + ".w")).add(p.get(name + ".b"));
@@ -49,18 +67,52 @@ final class Nn {
      * @param bias additive, broadcastable to [b, heads, l, l] (0 = attend, {@link #NEG} = masked)
      */
     static NDArray selfAttention(NDArray x, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long l = s.get(1);
-        long d = s.get(2);
+        return attention(x, x, p, name, heads, bias, dropout, training);
+    }
+
+    /**
+     * Multi-head attention of queries {@code xq} [b, lq, d] over keys/values {@code xkv} [b, lk, d], projections
+     * {@code name.q/k/v/o}; {@code bias} is additive, broadcastable to [b, heads, lq, lk].
+     */
+    static NDArray attention(NDArray xq, NDArray xkv, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
+        long b = xq.getShape().get(0);
+        long lq = xq.getShape().get(1);
+        long lk = xkv.getShape().get(1);
+        long d = xq.getShape().get(2);
         long dh = d / heads;
-        NDArray q = linear(x, p, name + ".q").reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
-        NDArray k = linear(x, p, name + ".k").reshape(b, l, heads, dh).transpose(0, 2, 3, 1);
-        NDArray v = linear(x, p, name + ".v").reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
-        NDArray att = q.matMul(k).mul(1f / (float) Math.sqrt(dh)).add(bias).softmax(-1);
+        NDArray q = linear(xq, p, name + ".q").reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
+        NDArray k = linear(xkv, p, name + ".k").reshape(b, lk, heads, dh).transpose(0, 2, 3, 1);
+        NDArray v = linear(xkv, p, name + ".v").reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
+        NDArray att = scale(q.matMul(k), 1f / (float) Math.sqrt(dh)).add(bias).softmax(-1);
         att = dropout(att, dropout, training);
-        NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, d);
+        NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, lq, d);
         return linear(o, p, name + ".o");
+    }
+
+    /** Parameters of one {@link #block}: {@code name.ln1}, {@code name.att}, {@code name.ln2}, {@code name.ff1/ff2}. */
+    static void defineBlock(Params p, String name, int d) {
+        p.norm(name + ".ln1", d);
+        defineAttention(p, name + ".att", d);
+        p.norm(name + ".ln2", d);
+        p.dense(name + ".ff1", d, d);
+        p.dense(name + ".ff2", d, d);
+    }
+
+    /**
+     * One pre-LayerNorm transformer block (self-attention, then a point-wise ReLU feed-forward layer, each with
+     * dropout and a residual connection); {@code keep} [b, l, 1] zeroes padding positions after each half.
+     */
+    static NDArray block(NDArray x, Params p, String name, int heads, NDArray bias, NDArray keep, float dropout, boolean training) {
+        NDArray h = layerNorm(x, p, name + ".ln1");
+        x = x.add(dropout(selfAttention(h, p, name + ".att", heads, bias, dropout, training), dropout, training));
+        h = layerNorm(x, p, name + ".ln2");
+        NDArray f = linear(dropout(ai.djl.nn.Activation.relu(linear(h, p, name + ".ff1")), dropout, training), p, name + ".ff2");
+        return x.add(dropout(f, dropout, training)).mul(keep);
+    }
+
+    /** Rows scaled to unit L2 norm over the last axis. */
+    static NDArray l2Normalize(NDArray x) {
+        return x.div(x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt());
     }
 
     static void defineAttention(Params p, String name, int d) {

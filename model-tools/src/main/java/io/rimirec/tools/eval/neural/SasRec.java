@@ -3,7 +3,6 @@ package io.rimirec.tools.eval.neural;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.LossCurve;
 import io.rimirec.tools.eval.Method;
@@ -78,11 +77,7 @@ public final class SasRec implements Method {
             p.normal("item", 0.05, n + 1, dim); // row 0 = padding
             p.normal("pos", 0.05, maxLen, dim);
             for (int b = 0; b < blocks; b++) {
-                p.norm("b" + b + ".ln1", dim);
-                Nn.defineAttention(p, "b" + b + ".att", dim);
-                p.norm("b" + b + ".ln2", dim);
-                p.dense("b" + b + ".ff1", dim, dim);
-                p.dense("b" + b + ".ff2", dim, dim);
+                Nn.defineBlock(p, "b" + b, dim);
             }
             p.norm("ln", dim);
         }
@@ -90,18 +85,13 @@ public final class SasRec implements Method {
         /** Hidden states [b, l, d] for right-aligned ids [b, l] (0 = padding) and their mask. */
         NDArray encode(NDManager m, NDArray ids, NDArray mask, boolean training) {
             long l = ids.getShape().get(1);
-            NDArray x = Nn.lookup(params.get("item"), ids).mul((float) Math.sqrt(dim));
+            NDArray x = Nn.scale(Nn.lookup(params.get("item"), ids), (float) Math.sqrt(dim));
             x = x.add(params.get("pos").get((maxLen - l) + ":")); // position counted back from the newest item
             NDArray keep = mask.expandDims(2);
             x = Nn.dropout(x, dropout, training).mul(keep);
             NDArray bias = Nn.causalBias(m, (int) l).add(Nn.keyBias(mask));
             for (int b = 0; b < blocks; b++) {
-                String p = "b" + b;
-                NDArray h = Nn.layerNorm(x, params, p + ".ln1");
-                x = x.add(Nn.dropout(Nn.selfAttention(h, params, p + ".att", heads, bias, dropout, training), dropout, training));
-                h = Nn.layerNorm(x, params, p + ".ln2");
-                NDArray f = Nn.linear(Nn.dropout(Activation.relu(Nn.linear(h, params, p + ".ff1")), dropout, training), params, p + ".ff2");
-                x = x.add(Nn.dropout(f, dropout, training)).mul(keep);
+                x = Nn.block(x, params, "b" + b, heads, bias, keep, dropout, training);
             }
             return Nn.layerNorm(x, params, "ln");
         }

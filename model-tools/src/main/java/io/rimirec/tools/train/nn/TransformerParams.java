@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -173,7 +174,7 @@ public final class TransformerParams implements AutoCloseable {
 
     /** ReLU feed-forward block {@code p}. */
     public NDArray feedForward(NDArray x, String p) {
-        return linear(linear(x, p + ".ff1").maximum(0f), p + ".ff2");
+        return linear(Activation.relu(linear(x, p + ".ff1")), p + ".ff2"); // not maximum(0f): see scale()
     }
 
     /**
@@ -187,9 +188,21 @@ public final class TransformerParams implements AutoCloseable {
         NDArray q = linear(query, p + ".q").reshape(qs.get(0), qs.get(1), heads, dh).transpose(0, 2, 1, 3);
         NDArray k = linear(keyValue, p + ".k").reshape(ks.get(0), ks.get(1), heads, dh).transpose(0, 2, 3, 1);
         NDArray v = linear(keyValue, p + ".v").reshape(ks.get(0), ks.get(1), heads, dh).transpose(0, 2, 1, 3);
-        NDArray s = q.matMul(k).mul(1f / (float) Math.sqrt(dh)).add(bias);
+        NDArray s = scale(q.matMul(k), 1f / (float) Math.sqrt(dh)).add(bias);
         NDArray o = s.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(qs.get(0), qs.get(1), width);
         return linear(o, p + ".o");
+    }
+
+    /**
+     * {@code x * s} with the constant in torch-owned memory. Not {@code x.mul(s)} (nor {@code div} or
+     * {@code maximum} with a number) on an array that needs a gradient: DJL wraps the number in a tensor over a Java
+     * direct buffer and closes it when the forward op returns, while autograd keeps it for the backward pass; a GC in
+     * between frees the buffer and the backward reads freed memory (wrong or NaN gradients; docs/hymirec.md).
+     */
+    public static NDArray scale(NDArray x, float s) {
+        try (NDArray c = x.getManager().full(new Shape(), s)) {
+            return x.mul(c);
+        }
     }
 
     /** [b, l] 1/0 mask to an additive [b, 1, 1, l] bias (0 or {@link #NEG}). */

@@ -17,6 +17,7 @@ import io.rimirec.core.vector.Metric;
 import io.rimirec.core.vector.Vectors;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.TargetBuilder;
+import io.rimirec.tools.train.nn.TransformerParams;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -488,7 +489,7 @@ public final class UserTowerTrainer {
         NDArray v = Embedding.embedding(m.create(idx, new Shape(b, s)), items, SparseFormat.DENSE).singletonOrThrow();
         NDArray u = net.forward(v, m.create(pos, new Shape(b, s)), m.create(mask, new Shape(b, s)), m.create(circles, new Shape(b, levels)), training);
         NDArray c = Embedding.embedding(m.create(cand, new Shape(b, 1 + options.negatives)), items, SparseFormat.DENSE).singletonOrThrow();
-        NDArray logits = similarity(u, c).div(temperature);
+        NDArray logits = TransformerParams.scale(similarity(u, c), 1f / temperature);
         return logits.logSoftmax(1).get(":, 0").mean().neg();
     }
 
