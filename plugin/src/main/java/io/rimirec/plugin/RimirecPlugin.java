@@ -102,7 +102,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         cs.addSettingsUpdateConsumer(RimirecSettings.MODEL_CACHE_REVALIDATE, cache::setRevalidateInterval);
         modelCache.set(cache);
         OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
-        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService, indexNameExpressionResolver));
+        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions));
         return List.of(store, cache);
     }
 

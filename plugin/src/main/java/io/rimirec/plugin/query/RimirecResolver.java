@@ -15,12 +15,6 @@ import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
-import org.opensearch.action.support.IndicesOptions;
-import org.opensearch.cluster.ClusterState;
-import org.opensearch.cluster.metadata.IndexMetadata;
-import org.opensearch.common.settings.Settings;
-import org.opensearch.core.index.Index;
-import org.opensearch.index.IndexSettings;
 import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.index.query.BoolQueryBuilder;
@@ -240,7 +234,6 @@ final class RimirecResolver {
 
     private void planAndSearch(ActionListener<ScoredIdsQueryBuilder> listener) {
         MultiSearchRequest msearch;
-        List<int[]> groups;
         try {
             RecallPlanner planner = model.planner(services.sessions());
             userVectorsName = planner.userVectors().name();
@@ -259,9 +252,7 @@ final class RimirecResolver {
                 }
                 knn.add(KnnQueries.filteredKnn(fields.vector(), c.userVector(), circleK[i], filter, query.efSearch()));
             }
-            int[] shardsAndWindow = shardsAndWindow();
-            groups = CircleSearches.groups(circleK, shardsAndWindow[0], shardsAndWindow[1]);
-            msearch = CircleSearches.request(searchedIndices, knn, circleK, groups, shardsAndWindow[0], shardsAndWindow[1]);
+            msearch = CircleSearches.request(searchedIndices, knn, circleK);
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -269,22 +260,8 @@ final class RimirecResolver {
         long t0 = System.nanoTime();
         client.multiSearch(msearch, ActionListener.wrap(response -> {
             knnNanos = System.nanoTime() - t0;
-            merge(response, groups, listener);
+            merge(response, listener);
         }, listener::onFailure));
-    }
-
-    /** Total shards of the searched indices, and the smallest {@code index.max_result_window} among them. */
-    private int[] shardsAndWindow() {
-        ClusterState state = services.clusterService().state();
-        Index[] concrete = services.indexResolver().concreteIndices(state, IndicesOptions.lenientExpandOpen(), searchedIndices);
-        int shards = 0;
-        int window = IndexSettings.MAX_RESULT_WINDOW_SETTING.getDefault(Settings.EMPTY);
-        for (Index index : concrete) {
-            IndexMetadata meta = state.metadata().getIndexSafe(index);
-            shards += meta.getNumberOfShards();
-            window = Math.min(window, IndexSettings.MAX_RESULT_WINDOW_SETTING.get(meta.getSettings()));
-        }
-        return new int[] {Math.max(1, shards), window};
     }
 
     /**
@@ -317,12 +294,12 @@ final class RimirecResolver {
 
     // ---- 3. quota merge ----------------------------------------------------------------------------------------
 
-    private void merge(MultiSearchResponse response, List<int[]> groups, ActionListener<ScoredIdsQueryBuilder> listener) {
+    private void merge(MultiSearchResponse response, ActionListener<ScoredIdsQueryBuilder> listener) {
         try {
             long t0 = System.nanoTime();
             List<RecallPlanner.CirclePlan> circles = plan.circles();
             List<String> names = circles.stream().map(c -> c.circle().toString()).toList();
-            List<CircleSearches.Hits> found = CircleSearches.read(response, groups, circleK, names, fields.vector());
+            List<CircleSearches.Hits> found = CircleSearches.read(response, names, fields.vector());
             List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(circles.size());
             Map<String, Float> knnScore = new HashMap<>();
             for (int i = 0; i < circles.size(); i++) {

@@ -2,8 +2,6 @@ package io.rimirec.plugin.query;
 
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.plugin.model.ModelProvider;
-import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
-import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.threadpool.ThreadPool;
 
 /**
@@ -14,8 +12,5 @@ import org.opensearch.threadpool.ThreadPool;
  * @param threadPool the node's pools; inference runs on {@code RimirecPlugin.THREAD_POOL}
  * @param executor   the name of that pool
  * @param sessions   ONNX Runtime sessions (CPU, or CUDA when configured and available)
- * @param clusterService the cluster state: shard counts and result windows of the searched indices
- * @param indexResolver  resolves the searched index expressions to concrete indices
  */
-public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions,
-                              ClusterService clusterService, IndexNameExpressionResolver indexResolver) {}
+public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions) {}
