@@ -114,6 +114,22 @@ class RimirecQueryIT {
         }
 
         @Test
+        void aHistoryIndexWithAnotherVectorDimensionIsA400NamingTheItem() throws Exception {
+            // Read from the shards' vector values (refreshed), so the check on that path is the one that answers.
+            String other = rest.uniqueIndexName("dim3");
+            rest.createIndex(other, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0)),
+                "mappings", Map.of("properties", Map.of("item_vector", Map.of("type", "knn_vector", "dimension", 3,
+                    "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil"))))));
+            rest.bulkIndex(other, Map.of("short-1", Map.of("item_vector", List.of(0.1, 0.2, 0.3))));
+            rest.refresh(other);
+            Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec",
+                Map.of("model", MODEL, "history", List.of("short-1"), "history_index", other))));
+            assertEquals(400, r.status(), r.body().toString());
+            String expected = "history item [short-1] in [" + other + "]: field [item_vector] has 3 values but " + f.tree.dimension() + " are expected";
+            assertTrue(r.body().toString().contains(expected), r.body().toString());
+        }
+
+        @Test
         void historyItemsNoSearcherSeesYetAreReadInRealTime() throws Exception {
             // A history index that is never refreshed: the plugin's read from the shards' vector values cannot see its
             // items, so the real-time multi-get must answer for them, and the hits must not change.

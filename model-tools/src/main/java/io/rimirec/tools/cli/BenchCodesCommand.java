@@ -16,7 +16,6 @@ import io.rimirec.core.vector.Metric;
 import io.rimirec.core.vector.Vectors;
 import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.cluster.LocalCluster;
-import io.rimirec.tools.cluster.OpenSearchZips;
 import io.rimirec.tools.data.synthetic.SyntheticCatalogue;
 import io.rimirec.tools.data.synthetic.SyntheticOptions;
 import io.rimirec.tools.opensearch.IndexTemplates;
@@ -30,6 +29,7 @@ import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -84,8 +84,9 @@ public final class BenchCodesCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "2g", description = "Node heap (default: ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--opensearch-dir", paramLabel = "DIR", description = "Folder with the OpenSearch, k-NN and rimirec zips (default: found beside this jar).")
-    Path opensearchDir;
+    @Mixin
+
+    OpenSearchDirOption opensearch;
 
     @Override
     public Integer call() throws Exception {
@@ -113,7 +114,7 @@ public final class BenchCodesCommand implements Callable<Integer> {
             items, dim, codebook, PackedCodes.length(codebook), history, requests, warmup);
 
         LocalCluster.Builder builder = LocalCluster.builder()
-            .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+            .zips(opensearch.zips())
             .nodes(1).heap(heap).fastStartup(false);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());

@@ -7,7 +7,6 @@ import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.vector.Metric;
 import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.cluster.LocalCluster;
-import io.rimirec.tools.cluster.OpenSearchZips;
 import io.rimirec.tools.data.synthetic.SyntheticCatalogue;
 import io.rimirec.tools.data.synthetic.SyntheticOptions;
 import io.rimirec.tools.opensearch.IndexTemplates;
@@ -15,6 +14,7 @@ import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.opensearch.ModelStoreClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,8 +66,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "2g", description = "Node heap (default: ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--opensearch-dir", paramLabel = "DIR", description = "Folder with the OpenSearch, k-NN and rimirec zips (default: found beside this jar).")
-    Path opensearchDir;
+    @Mixin
+
+    OpenSearchDirOption opensearch;
 
     @Override
     public Integer call() throws Exception {
@@ -84,7 +85,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
             items, dim, c, tree.leafCount(), tree.maxDepth(), bodies.size(), batch, clients);
 
         LocalCluster.Builder builder = LocalCluster.builder()
-            .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+            .zips(opensearch.zips())
             .nodes(1).heap(heap).fastStartup(false);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.cluster.LocalCluster;
-import io.rimirec.tools.cluster.OpenSearchZips;
 import io.rimirec.tools.data.synthetic.SyntheticUsers;
 import io.rimirec.tools.demo.Demo;
 import io.rimirec.tools.opensearch.JsonHttp;
@@ -21,6 +20,7 @@ import io.rimirec.tools.train.generator.MovieLensSequences;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -93,8 +93,9 @@ public final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "4g", description = "Node heap (default: ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--opensearch-dir", paramLabel = "DIR", description = "Folder with the OpenSearch, k-NN and rimirec zips (default: found beside this jar).")
-    Path opensearchDir;
+    @Mixin
+
+    OpenSearchDirOption opensearch;
 
     @Option(names = "--no-progress", description = "Do not show progress on stderr.")
     boolean noProgress;
@@ -110,7 +111,7 @@ public final class BenchQueryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LocalCluster.Builder builder = LocalCluster.builder()
-            .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+            .zips(opensearch.zips())
             .nodes(1).heap(heap).fastStartup(false);
         if ((ml1m == null) != (modelDir == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ml1m and --model-dir go together");

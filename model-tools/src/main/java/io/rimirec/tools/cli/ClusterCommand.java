@@ -1,13 +1,13 @@
 package io.rimirec.tools.cli;
 
 import io.rimirec.tools.cluster.LocalCluster;
-import io.rimirec.tools.cluster.OpenSearchZips;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rimirec cluster ...}: local OpenSearch clusters with k-NN and rimirec installed. */
@@ -47,9 +47,9 @@ public final class ClusterCommand implements Runnable {
         @Option(names = {"-E", "--setting"}, paramLabel = "KEY=VALUE", description = "Extra node setting, e.g. -E search.max_buckets=20000.")
         Map<String, String> settings = new LinkedHashMap<>();
 
-        @Option(names = "--opensearch-dir", paramLabel = "DIR", description = "Folder with " + OpenSearchZips.DISTRIBUTION_ZIP
-            + ", " + OpenSearchZips.KNN_ZIP + " and " + OpenSearchZips.RIMIREC_ZIP + " (default: found beside this jar).")
-        Path opensearchDir;
+        @Mixin
+
+        OpenSearchDirOption opensearch;
 
         @Option(names = "--base-dir", paramLabel = "DIR", description = "Where node folders go (default: the temp dir).")
         Path baseDir;
@@ -61,7 +61,7 @@ public final class ClusterCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             LocalCluster.Builder b = LocalCluster.builder()
-                .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+                .zips(opensearch.zips())
                 .nodes(nodes)
                 .heap(heap)
                 .fastStartup(fastStartup);

@@ -1,12 +1,12 @@
 package io.rimirec.tools.cli;
 
 import io.rimirec.tools.cluster.LocalCluster;
-import io.rimirec.tools.cluster.OpenSearchZips;
 import io.rimirec.tools.demo.Demo;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.opensearch.JsonHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,9 +43,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Leave the node running after the demo, until Ctrl-C.")
     boolean keepRunning;
 
-    @Option(names = "--opensearch-dir", paramLabel = "DIR", description = "Folder with the OpenSearch, k-NN and rimirec zips "
-        + "(default: found beside this jar).")
-    Path opensearchDir;
+    @Mixin
+
+    OpenSearchDirOption opensearch;
 
     @Option(names = "--no-progress", description = "Do not show progress on stderr.")
     boolean noProgress;
@@ -60,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LocalCluster.Builder builder = LocalCluster.builder()
-            .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+            .zips(opensearch.zips())
             .nodes(nodes);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());

@@ -15,10 +15,10 @@ import io.rimirec.tools.eval.report.Report;
 import io.rimirec.tools.eval.rimirec.OnlineRimirec;
 import io.rimirec.tools.eval.rimirec.RimirecMethod;
 import io.rimirec.tools.cluster.LocalCluster;
-import io.rimirec.tools.cluster.OpenSearchZips;
 import io.rimirec.tools.opensearch.JsonHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -93,9 +93,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "2g", description = "Heap of the --online node. Default: ${DEFAULT-VALUE}.")
     String heap;
 
-    @Option(names = "--opensearch-dir", paramLabel = "DIR",
-        description = "Folder with the OpenSearch, k-NN and rimirec zips for --online (default: found beside this jar).")
-    Path opensearchDir;
+    @Mixin
+
+    OpenSearchDirOption opensearch;
 
     private List<Method> overridden(List<Method> parsed) {
         Map<String, Map<String, List<Object>>> byMethod = new LinkedHashMap<>();
@@ -132,7 +132,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintStream log = System.err;
         log.println("--online: starting a local OpenSearch node with the rimirec plugin...");
         LocalCluster.Builder builder = LocalCluster.builder()
-            .zips(opensearchDir != null ? OpenSearchZips.in(opensearchDir) : OpenSearchZips.locate())
+            .zips(opensearch.zips())
             .nodes(1).heap(heap);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());

@@ -2,6 +2,7 @@ package io.rimirec.tools.eval;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A recall method as the evaluation sees it: fitted once on {@link TrainingData}, then asked for the top-m items
@@ -20,6 +21,15 @@ public interface Recommender extends AutoCloseable {
 
     /** The top-{@code m} items for each query, in query order. */
     int[][] recommend(List<Query> batch, int m);
+
+    /** {@code one} applied to each query of {@code batch}, in order: {@link #recommend} for methods that answer query by query. */
+    static int[][] eachQuery(List<Query> batch, Function<Query, int[]> one) {
+        int[][] out = new int[batch.size()][];
+        for (int q = 0; q < batch.size(); q++) {
+            out[q] = one.apply(batch.get(q));
+        }
+        return out;
+    }
 
     /** What the fit found worth reporting (loss curve, sizes); shown with the results. Empty by default. */
     default Map<String, Object> diagnostics() {

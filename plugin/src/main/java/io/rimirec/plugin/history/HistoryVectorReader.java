@@ -10,6 +10,7 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.mapper.Uid;
 
@@ -48,6 +49,7 @@ public final class HistoryVectorReader {
             if (vectors.containsKey(id)) {
                 continue; // a history may repeat an item
             }
+            BytesRef uid = Uid.encodeId(id);
             float[] vector = null;
             boolean found = false;
             for (int l = 0; l < leaves.size() && !found; l++) {
@@ -59,7 +61,7 @@ public final class HistoryVectorReader {
                     }
                     idTerms[l] = terms.iterator();
                 }
-                if (!idTerms[l].seekExact(Uid.encodeId(id))) {
+                if (!idTerms[l].seekExact(uid)) {
                     continue;
                 }
                 postings = idTerms[l].postings(postings, PostingsEnum.NONE);

@@ -91,11 +91,9 @@ final class RimirecResolver {
             return;
         }
         String index = historyIndex();
-        if (query.historyFromCodes()) {
-            HistoryCodes.codebook(model); // fails early, before any fetch, for a model without a codebook
-        }
         List<String> ids = toFetch.stream().map(RimirecQueryBuilder.HistoryEntry::id).toList();
         if (query.historyFromCodes()) {
+            HistoryCodes.codebook(model); // fails early, before any fetch, for a model without a codebook
             multiGet(index, ids, Map.of(), t0, listener);
             return;
         }
@@ -105,12 +103,28 @@ final class RimirecResolver {
             response -> {
                 if (response.unresolved().isEmpty()) {
                     historyNanos = System.nanoTime() - t0;
-                    onRimirecPool(listener, () -> collectHistory(response.vectors(), listener));
+                    onRimirecPool(listener, () -> collectHistory(checkedDimensions(response.vectors(), index), listener));
                 } else {
                     multiGet(index, response.unresolved(), response.vectors(), t0, listener);
                 }
             },
             e -> multiGet(index, ids, Map.of(), t0, listener)));
+    }
+
+    /**
+     * Vectors read from the shards' vector values, checked against the model's dimension as the multi-get's parsed
+     * ones are (an index mapped with another dimension than the model's).
+     */
+    private Map<String, float[]> checkedDimensions(Map<String, float[]> vectors, String index) {
+        for (Map.Entry<String, float[]> e : vectors.entrySet()) {
+            try {
+                VectorValues.parse(e.getValue(), fields.vector(), model.tree().dimension());
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + e.getKey() + "] in [" + index
+                    + "]: " + ex.getMessage());
+            }
+        }
+        return vectors;
     }
 
     /** The real-time multi-get of {@code ids}' sources (vectors or codes), added to {@code alreadyRead}. */
@@ -125,7 +139,7 @@ final class RimirecResolver {
             historyNanos = System.nanoTime() - t0;
             // Parsing up to 10,000 vectors and descending the tree for each is CPU work: not on a network thread.
             onRimirecPool(listener, () -> {
-                Map<String, float[]> all = new LinkedHashMap<>(alreadyRead);
+                Map<String, float[]> all = new LinkedHashMap<>(checkedDimensions(alreadyRead, index));
                 all.putAll(vectorsById(response, index));
                 collectHistory(all, listener);
             });
@@ -200,13 +214,8 @@ final class RimirecResolver {
                         throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] [history][" + position + "][vector] has "
                             + v.length + " values but model [" + model.id() + "] expects " + tree.dimension());
                     }
-                } else if ((v = fetched.get(h.id())) != null) {
-                    try {
-                        v = VectorValues.parse(v, fields.vector(), tree.dimension());
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + h.id() + "] in ["
-                            + historyIndex() + "]: " + e.getMessage());
-                    }
+                } else {
+                    v = fetched.get(h.id());
                 }
                 if (v == null) {
                     missing.add(h.id());

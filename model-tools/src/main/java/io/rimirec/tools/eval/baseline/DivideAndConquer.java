@@ -141,11 +141,7 @@ public final class DivideAndConquer implements Method {
 
         @Override
         public int[][] recommend(List<Query> batch, int m) {
-            int[][] out = new int[batch.size()][];
-            for (int q = 0; q < batch.size(); q++) {
-                out[q] = recommendOne(batch.get(q), m);
-            }
-            return out;
+            return Recommender.eachQuery(batch, query -> recommendOne(query, m));
         }
 
         private int[] recommendOne(Query query, int m) {

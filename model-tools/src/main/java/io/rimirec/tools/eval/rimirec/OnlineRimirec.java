@@ -86,15 +86,13 @@ public final class OnlineRimirec implements Method {
 
             @Override
             public int[][] recommend(List<Query> batch, int m) {
-                int[][] out = new int[batch.size()][];
-                for (int q = 0; q < batch.size(); q++) {
+                return Recommender.eachQuery(batch, query -> {
                     try {
-                        out[q] = recommendOne(batch.get(q), m);
+                        return recommendOne(query, m);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                }
-                return out;
+                });
             }
 
             private int[] recommendOne(Query query, int m) throws IOException {
