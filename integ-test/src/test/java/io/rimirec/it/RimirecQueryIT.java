@@ -242,6 +242,8 @@ class RimirecQueryIT {
                 new Case(Map.of("model", MODEL, "history", List.of(Map.of("vector", List.of(1.0, 2.0)))), 400, "expects 8"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "size", 0), 400, "[size] must be between"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "colour", "red"), 400, "colour"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "strategy", "bogus"), 400, "[strategy] is [bogus]: expected circles"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "strategy", "hymirec"), 400, "has no [interest_model] part"),
                 new Case(Map.of("history", List.of("i1")), 400, "requires [model]"));
             for (Case c : cases) {
                 Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec", c.query())));

@@ -40,6 +40,8 @@ public record BundleManifest(
     public static final String PART_USER_TOWER = "user_tower";
     /** The residual codebook file ({@code .rcodebook}): item codes stamped at ingest and decoded by the query. */
     public static final String PART_CODEBOOK = "codebook";
+    /** The HyMiRec interest model (interest_model.json + ONNX graph): a history in, s interest vectors out. */
+    public static final String PART_INTEREST_MODEL = "interest_model";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /** The item-index fields the model works with. */

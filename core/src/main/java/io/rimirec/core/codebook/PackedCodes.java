@@ -96,6 +96,14 @@ public final class PackedCodes {
         return new ItemCode(codes, magnitudes);
     }
 
+    /**
+     * The vector a reader of this item's stamped codes gets back: encode, pack (magnitudes to float16), unpack, decode.
+     * What a model trained on codebook reconstructions must read in training to see exactly what serving reads.
+     */
+    public static float[] storedReconstruction(Codebook codebook, float[] vector) {
+        return codebook.decode(unpack(codebook, pack(codebook, codebook.encode(vector))));
+    }
+
     public static String toBase64(byte[] packed) {
         return Base64.getEncoder().encodeToString(packed);
     }

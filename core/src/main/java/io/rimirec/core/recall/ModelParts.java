@@ -3,6 +3,7 @@ package io.rimirec.core.recall;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.hymirec.InterestModel;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tower.UserTower;
 
@@ -16,7 +17,7 @@ public final class ModelParts {
     private ModelParts() {}
 
     /**
-     * @throws IllegalArgumentException naming the part ({@code generator}, {@code user_tower}) and what is wrong with it
+     * @throws IllegalArgumentException naming the part ({@code generator}, {@code user_tower}, {@code interest_model}) and what is wrong with it
      */
     public static void check(ModelBundle bundle, OnnxSessionFactory sessions) {
         if (bundle.hasPart(BundleManifest.PART_GENERATOR)) {
@@ -31,6 +32,13 @@ public final class ModelParts {
                 // opened and checked
             } catch (Exception e) {
                 throw new IllegalArgumentException("part [" + BundleManifest.PART_USER_TOWER + "] cannot be loaded: " + e.getMessage(), e);
+            }
+        }
+        if (bundle.hasPart(BundleManifest.PART_INTEREST_MODEL)) {
+            try (InterestModel m = InterestModel.load(bundle, sessions)) {
+                // opened and checked
+            } catch (Exception e) {
+                throw new IllegalArgumentException("part [" + BundleManifest.PART_INTEREST_MODEL + "] cannot be loaded: " + e.getMessage(), e);
             }
         }
     }

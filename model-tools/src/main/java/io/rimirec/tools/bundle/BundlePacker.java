@@ -31,6 +31,7 @@ public final class BundlePacker {
     private Path generator;
     private Path userTower;
     private Path codebook;
+    private Path interestModel;
     private String name = "";
     private String description = "";
     private BundleManifest.Fields fields = BundleManifest.Fields.DEFAULT;
@@ -72,6 +73,12 @@ public final class BundlePacker {
         return this;
     }
 
+    /** The HyMiRec interest model artifact directory (interest_model.json + ONNX graph); null for none. */
+    public BundlePacker interestModel(Path dir) {
+        this.interestModel = dir;
+        return this;
+    }
+
     /** The residual codebook file ({@code .rcodebook}); null for none. */
     public BundlePacker codebook(Path file) {
         this.codebook = file;
@@ -109,6 +116,10 @@ public final class BundlePacker {
                 copyDir(userTower, staging.resolve(BundleManifest.PART_USER_TOWER), "user tower");
                 parts.put(BundleManifest.PART_USER_TOWER, BundleManifest.PART_USER_TOWER);
             }
+            if (interestModel != null) {
+                copyDir(interestModel, staging.resolve(BundleManifest.PART_INTEREST_MODEL), "interest model");
+                parts.put(BundleManifest.PART_INTEREST_MODEL, BundleManifest.PART_INTEREST_MODEL);
+            }
             if (codebook != null) {
                 if (!Files.isRegularFile(codebook)) {
                     throw new IllegalArgumentException("codebook [" + codebook + "] is not a file");
@@ -136,7 +147,9 @@ public final class BundlePacker {
         try {
             ModelParts.check(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
         } catch (IllegalArgumentException e) {
-            String which = e.getMessage().startsWith("part [" + BundleManifest.PART_USER_TOWER) ? "user tower [" + userTower + "]" : "generator [" + generator + "]";
+            String which = e.getMessage().startsWith("part [" + BundleManifest.PART_USER_TOWER) ? "user tower [" + userTower + "]"
+                : e.getMessage().startsWith("part [" + BundleManifest.PART_INTEREST_MODEL) ? "interest model [" + interestModel + "]"
+                : "generator [" + generator + "]";
             throw new IllegalArgumentException(which + " cannot be used with this tree: " + e.getMessage(), e);
         }
     }

@@ -12,6 +12,8 @@ import io.rimirec.tools.eval.Overridden;
 import io.rimirec.tools.eval.Protocol;
 import io.rimirec.tools.eval.Splits;
 import io.rimirec.tools.eval.report.Report;
+import io.rimirec.tools.eval.neural.HyMiRec;
+import io.rimirec.tools.eval.rimirec.OnlineHyMiRec;
 import io.rimirec.tools.eval.rimirec.OnlineRimirec;
 import io.rimirec.tools.eval.rimirec.RimirecMethod;
 import io.rimirec.tools.cluster.LocalCluster;
@@ -86,8 +88,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--k-core", defaultValue = "0", description = "Iterative k-core filter on users and items (0 = off).")
     int kCore;
 
-    @Option(names = "--online", description = "Also serve every rimirec-bN row through a local OpenSearch node (the rimirec query, "
-        + "same fitted model, exact k-NN inside each circle) as a rimirec-bN-online row, and print offline vs online side by side.")
+    @Option(names = "--online", description = "Also serve every rimirec-bN and hymirec row through a local OpenSearch node (the rimirec "
+        + "query, same fitted model, exact k-NN; hymirec rows with \"strategy\": \"hymirec\") as a <row>-online row, and print offline vs "
+        + "online side by side.")
     boolean online;
 
     @Option(names = "--heap", defaultValue = "2g", description = "Heap of the --online node. Default: ${DEFAULT-VALUE}.")
@@ -120,14 +123,19 @@ public final class EvalCommand implements Callable<Integer> {
         return inner instanceof RimirecMethod r && r.variant() == RimirecMethod.Variant.MAIN ? r : null;
     }
 
+    /** Whether a method is a HyMiRec row (possibly with --set overrides), which --online serves too. */
+    private static boolean hymirecRow(Method m) {
+        return (m instanceof Overridden o ? o.method() : m) instanceof HyMiRec;
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Method> chosen = overridden(Methods.parse(methods));
         if (!online) {
             return run(chosen);
         }
-        if (chosen.stream().noneMatch(m -> rimirecRow(m) != null)) {
-            throw new IllegalArgumentException("--online serves the rimirec-bN rows, but --methods names none of them");
+        if (chosen.stream().noneMatch(m -> rimirecRow(m) != null || hymirecRow(m))) {
+            throw new IllegalArgumentException("--online serves the rimirec-bN and hymirec rows, but --methods names none of them");
         }
         PrintStream log = System.err;
         log.println("--online: starting a local OpenSearch node with the rimirec plugin...");
@@ -142,6 +150,8 @@ public final class EvalCommand implements Callable<Integer> {
                 RimirecMethod row = rimirecRow(m);
                 if (row != null) {
                     withOnline.add(new OnlineRimirec(m, row.beams(), http));
+                } else if (hymirecRow(m)) {
+                    withOnline.add(new OnlineHyMiRec(m, http));
                 }
             }
             return run(withOnline);
@@ -219,7 +229,7 @@ public final class EvalCommand implements Callable<Integer> {
     /** Offline and online metrics of every rimirec row side by side, in points, with the largest difference. */
     static String onlineComparison(List<MethodResult> results, List<MetricSpec> metrics, Map<String, Object> stamp) {
         StringBuilder b = new StringBuilder();
-        b.append("\nOffline vs online (the same fitted model; online = the rimirec query on a local node, exact k-NN per circle)\n");
+        b.append("\nOffline vs online (the same fitted model; online = the rimirec query on a local node, exact k-NN)\n");
         b.append("command: ").append(stamp.get("command")).append('\n');
         b.append("data: ").append(stamp.get("data")).append("; seed ").append(stamp.get("seed")).append('\n');
         Map<String, MethodResult> byName = new LinkedHashMap<>();

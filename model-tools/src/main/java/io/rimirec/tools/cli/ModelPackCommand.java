@@ -32,6 +32,10 @@ public final class ModelPackCommand implements Callable<Integer> {
     @Option(names = "--user-tower", paramLabel = "<dir>", description = "User tower artifact directory.")
     Path userTower;
 
+    @Option(names = "--interest-model", paramLabel = "<dir>", description = "HyMiRec interest model directory (interest_model.json + ONNX graph, "
+        + "docs/formats.md): serves \"strategy\": \"hymirec\". A model that reads the long history through a codebook needs --codebook too.")
+    Path interestModel;
+
     @Option(names = "--codebook", paramLabel = "<codebook.rcodebook>", description = "Residual codebook (rimirec codebook train): items get codes at ingest.")
     Path codebook;
 
@@ -60,6 +64,7 @@ public final class ModelPackCommand implements Callable<Integer> {
             .generator(generator)
             .userTower(userTower)
             .codebook(codebook)
+            .interestModel(interestModel)
             .name(name)
             .description(description)
             .fields(new BundleManifest.Fields(vectorField, circlesField, leafField));

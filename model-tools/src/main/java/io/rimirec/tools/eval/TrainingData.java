@@ -90,4 +90,14 @@ public final class TrainingData {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
     }
+
+    /**
+     * Shares an already computed value under {@code key} unless one is there (or being computed) already: what a fit
+     * offers to later {@link #derived} callers without waiting on itself when it runs inside one.
+     */
+    public <T> void offer(String key, T value) {
+        FutureTask<T> done = new FutureTask<>(() -> value);
+        done.run();
+        derived.putIfAbsent(key, done);
+    }
 }

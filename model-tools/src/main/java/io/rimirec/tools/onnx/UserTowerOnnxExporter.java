@@ -11,6 +11,8 @@ import java.util.Map;
 
 import static io.rimirec.tools.onnx.OnnxGraphBuilder.attr;
 import static io.rimirec.tools.onnx.OnnxGraphBuilder.in;
+import static io.rimirec.tools.onnx.OnnxLayers.layerNorm;
+import static io.rimirec.tools.onnx.OnnxLayers.linear;
 
 /**
  * Writes a trained {@link UserTowerNetwork} as one ONNX graph (opset 17), op for op its inference forward pass:
@@ -45,7 +47,7 @@ public final class UserTowerOnnxExporter {
         String mask = g.input("item_mask", f, "batch", "slice");
         String circle = g.input("circle", i64, "batch", config.levels());
         for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
-            if (!e.getKey().matches(".*\\.q\\.[wb]")) { // written pre-scaled by attention()
+            if (!OnnxLayers.isQueryProjection(e.getKey())) { // written pre-scaled by attention()
                 g.floats(e.getKey(), e.getValue().toFloatArray(), e.getValue().getShape().getShape());
             }
         }
@@ -87,40 +89,11 @@ public final class UserTowerOnnxExporter {
         return g;
     }
 
-    private static String linear(OnnxGraphBuilder g, String x, String p) {
-        return g.op("Add", in(g.op("MatMul", in(x, p + ".w")), p + ".b"));
-    }
-
-    private static String layerNorm(OnnxGraphBuilder g, String x, String p) {
-        return g.op("LayerNormalization", in(x, p + ".g", p + ".b"), attr("axis", -1L), attr("epsilon", 1e-5f));
-    }
-
-    /** Multi-head self-attention; the 1/sqrt(head dim) scale is folded into the query projection. */
+    /** Multi-head self-attention (the shared layer, query projection pre-scaled). */
     private String attention(OnnxGraphBuilder g, String x, String bias, String p) {
-        long h = config.heads();
-        long dh = config.headDim();
-        String split = g.longs(p + ".split_shape", 0, 0, h, dh);
-        String merge = g.longs(p + ".merge_shape", 0, 0, config.width());
-        float scale = 1f / (float) Math.sqrt(dh);
         NDArray qw = net.param(p + ".q.w");
         NDArray qb = net.param(p + ".q.b");
-        g.floats(p + ".q.w_scaled", scaled(qw.toFloatArray(), scale), qw.getShape().getShape());
-        g.floats(p + ".q.b_scaled", scaled(qb.toFloatArray(), scale), qb.getShape().getShape());
-        String q = g.op("Transpose", in(g.op("Reshape", in(g.op("Add", in(g.op("MatMul", in(x, p + ".q.w_scaled")), p + ".q.b_scaled")), split))),
-            attr("perm", 0L, 2L, 1L, 3L));
-        String k = g.op("Transpose", in(g.op("Reshape", in(linear(g, x, p + ".k"), split))), attr("perm", 0L, 2L, 3L, 1L));
-        String v = g.op("Transpose", in(g.op("Reshape", in(linear(g, x, p + ".v"), split))), attr("perm", 0L, 2L, 1L, 3L));
-        String s = g.op("Add", in(g.op("MatMul", in(q, k)), bias));
-        String o = g.op("MatMul", in(g.op("Softmax", in(s), attr("axis", -1L)), v));
-        o = g.op("Reshape", in(g.op("Transpose", in(o), attr("perm", 0L, 2L, 1L, 3L)), merge));
-        return linear(g, o, p + ".o");
-    }
-
-    private static float[] scaled(float[] a, float s) {
-        float[] out = a.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] *= s;
-        }
-        return out;
+        return OnnxLayers.attention(g, x, x, bias, p, config.heads(), config.width(), qw.toFloatArray(), qw.getShape().getShape(),
+            qb.toFloatArray(), qb.getShape().getShape());
     }
 }

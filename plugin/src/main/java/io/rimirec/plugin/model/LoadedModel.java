@@ -3,6 +3,7 @@ package io.rimirec.plugin.model;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.hymirec.InterestModel;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
@@ -25,6 +26,7 @@ public final class LoadedModel implements AutoCloseable {
     private volatile RecallPlanner planner;
     private InterestGenerator generator; // guarded by this
     private UserTower userTower; // guarded by this
+    private volatile InterestModel interestModel; // written under this
     private boolean closed; // guarded by this
 
     LoadedModel(String id, String hash, ModelBundle bundle, long validatedAtNanos) {
@@ -98,9 +100,39 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The HyMiRec interest model of this model ({@code "strategy": "hymirec"}), opened on first use.
+     *
+     * @throws IllegalArgumentException when the bundle has no interest model part
+     */
+    public InterestModel interestModel(OnnxSessionFactory sessions) throws IOException {
+        InterestModel m = interestModel;
+        if (m != null) {
+            return m;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("model [" + id + "] was replaced or deleted while this request used it; retry");
+            }
+            if (interestModel == null) {
+                if (!bundle.manifest().hasPart(BundleManifest.PART_INTEREST_MODEL)) {
+                    throw new IllegalArgumentException("model [" + id + "] has no [" + BundleManifest.PART_INTEREST_MODEL + "] part, which "
+                        + "\"strategy\": \"hymirec\" needs (parts: " + bundle.manifest().parts().keySet() + "): pack one with "
+                        + "'rimirec model pack --interest-model <dir>', or use the default strategy circles");
+                }
+                interestModel = InterestModel.load(bundle, sessions);
+            }
+            return interestModel;
+        }
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
+        if (interestModel != null) {
+            interestModel.close();
+            interestModel = null;
+        }
         if (generator != null) {
             generator.close();
             generator = null;

@@ -38,17 +38,17 @@ final class CircleSearches {
     }
 
     /**
-     * Each circle's hits, ties broken by id so that the order does not depend on how the index is sharded. A failed
-     * search fails with its circle named.
+     * Each search's hits, ties broken by id so that the order does not depend on how the index is sharded. A failed
+     * search fails with its name ({@code circle [0/3]}, {@code interest [1]}) in the message.
      */
-    static List<Hits> read(MultiSearchResponse response, List<String> circleNames, String field) {
+    static List<Hits> read(MultiSearchResponse response, List<String> searchNames, String field) {
         Comparator<SearchHit> best = Comparator.comparing(SearchHit::getScore).reversed().thenComparing(SearchHit::getId);
-        List<Hits> out = new ArrayList<>(circleNames.size());
-        for (int i = 0; i < circleNames.size(); i++) {
+        List<Hits> out = new ArrayList<>(searchNames.size());
+        for (int i = 0; i < searchNames.size(); i++) {
             MultiSearchResponse.Item item = response.getResponses()[i];
             if (item.isFailure()) {
-                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] the k-NN search of circle [" + circleNames.get(i)
-                    + "] on field [" + field + "] failed: " + item.getFailureMessage(), item.getFailure());
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] the k-NN search of " + searchNames.get(i)
+                    + " on field [" + field + "] failed: " + item.getFailureMessage(), item.getFailure());
             }
             List<SearchHit> hits = new ArrayList<>(List.of(item.getResponse().getHits().getHits()));
             hits.sort(best);

@@ -42,7 +42,9 @@ import java.util.function.Supplier;
  *     "k": 50,                               // per-circle k-NN k (default: quota + headroom, see QuotaMerge)
  *     "ef_search": 100,                      // HNSW candidate list (default: the index's)
  *     "history_source": "codes",             // read history ids' packed codes and decode them (default: vectors)
- *     "codes_field": "item_codes"            // where the codes are (default: item_codes)
+ *     "codes_field": "item_codes",           // where the codes are (default: item_codes)
+ *     "strategy": "circles"                  // or "hymirec": the model's interest model, one k-NN search per interest
+ *                                            // vector, merged by best score (beams and alpha do not apply)
  * } }
  * </pre>
  *
@@ -64,6 +66,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     static final ParseField EF_SEARCH = new ParseField("ef_search");
     static final ParseField HISTORY_SOURCE = new ParseField("history_source");
     static final ParseField CODES_FIELD = new ParseField("codes_field");
+    static final ParseField STRATEGY = new ParseField("strategy");
     public static final String HISTORY_SOURCE_VECTORS = "vectors";
     public static final String HISTORY_SOURCE_CODES = "codes";
     public static final String DEFAULT_CODES_FIELD = "item_codes";
@@ -74,6 +77,28 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     public static final int MAX_SIZE = 10_000;
     public static final int MAX_BEAMS = 64;
     public static final int MAX_HISTORY = 10_000;
+
+    /** How the query finds the user's interests (docs/query.md). */
+    public enum Strategy {
+        /** HimiRec/RimiRec: generated circles, one user vector and one circle-filtered k-NN search per circle, quota merge. */
+        CIRCLES,
+        /** HyMiRec: the model's interest model gives s interest vectors, one k-NN search each, merged by best score. */
+        HYMIREC;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Strategy of(String text) {
+            for (Strategy s : values()) {
+                if (s.id().equals(text)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("[" + STRATEGY.getPreferredName() + "] is [" + text + "]: expected "
+                + CIRCLES.id() + " (the default) or " + HYMIREC.id());
+        }
+    }
 
     /** A history item: an id to look up, optionally with its vector given inline (then nothing is looked up). */
     public record HistoryEntry(String id, float[] vector) {
@@ -107,6 +132,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     /** History ids are read as packed codes and decoded with the model's codebook instead of read as vectors. */
     private boolean historyFromCodes;
     private String codesField = DEFAULT_CODES_FIELD;
+    private Strategy strategy = Strategy.CIRCLES;
     private final Supplier<RimirecServices> services;
     /** Set on the coordinating node once resolution is under way; never serialised (see doWriteTo). */
     private Supplier<ScoredIdsQueryBuilder> resolved;
@@ -148,6 +174,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         efSearch = in.readOptionalVInt();
         historyFromCodes = in.readBoolean();
         codesField = in.readString();
+        strategy = in.readEnum(Strategy.class);
         this.services = services;
     }
 
@@ -175,6 +202,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         out.writeOptionalVInt(efSearch);
         out.writeBoolean(historyFromCodes);
         out.writeString(codesField);
+        out.writeEnum(strategy);
     }
 
     // ---- fluent setters (validated like the parser) -------------------------------------------------------------
@@ -190,6 +218,16 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 + HISTORY_SOURCE_VECTORS + " or " + HISTORY_SOURCE_CODES);
         }
         return this;
+    }
+
+    /** {@code circles} (the default) or {@code hymirec}. */
+    public RimirecQueryBuilder strategy(String text) {
+        this.strategy = Strategy.of(text);
+        return this;
+    }
+
+    public Strategy strategy() {
+        return strategy;
     }
 
     public RimirecQueryBuilder codesField(String field) {
@@ -348,6 +386,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (!DEFAULT_CODES_FIELD.equals(codesField)) {
             builder.field(CODES_FIELD.getPreferredName(), codesField);
         }
+        if (strategy != Strategy.CIRCLES) {
+            builder.field(STRATEGY.getPreferredName(), strategy.id());
+        }
         printBoostAndQueryName(builder);
         builder.endObject();
     }
@@ -357,7 +398,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         String model = null;
         List<HistoryEntry> history = null;
         String historyIndex = null;
-        String historySource = null, codesField = null;
+        String historySource = null, codesField = null, strategy = null;
         Integer size = null, beams = null, k = null, efSearch = null;
         Double alpha = null;
         Boolean exclude = null;
@@ -405,6 +446,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     historySource = expectString(parser, field);
                 } else if (CODES_FIELD.match(field, parser.getDeprecationHandler())) {
                     codesField = expectString(parser, field);
+                } else if (STRATEGY.match(field, parser.getDeprecationHandler())) {
+                    strategy = expectString(parser, field);
                 } else if (BOOST_FIELD.match(field, parser.getDeprecationHandler())) {
                     boost = parser.floatValue();
                 } else if (NAME_FIELD.match(field, parser.getDeprecationHandler())) {
@@ -412,7 +455,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 } else {
                     throw new IllegalArgumentException(
                         "unknown field [" + field + "]: expected one of model, history, history_index, size, beams, alpha, exclude_history, "
-                            + "filter, k, ef_search, history_source, codes_field, boost, _name"
+                            + "filter, k, ef_search, history_source, codes_field, strategy, boost, _name"
                     );
                 }
             } catch (IllegalArgumentException e) {
@@ -446,6 +489,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             }
             if (codesField != null) {
                 b.codesField(codesField);
+            }
+            if (strategy != null) {
+                b.strategy(strategy);
             }
             return b.boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
@@ -566,6 +612,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         c.efSearch = efSearch;
         c.historyFromCodes = historyFromCodes;
         c.codesField = codesField;
+        c.strategy = strategy;
         c.boost(boost());
         c.queryName(queryName());
         return c;
@@ -591,12 +638,13 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && Objects.equals(k, o.k)
             && Objects.equals(efSearch, o.efSearch)
             && historyFromCodes == o.historyFromCodes
-            && codesField.equals(o.codesField);
+            && codesField.equals(o.codesField)
+            && strategy == o.strategy;
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField);
+        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, strategy);
     }
 
     @Override

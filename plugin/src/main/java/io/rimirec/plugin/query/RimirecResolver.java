@@ -1,6 +1,8 @@
 package io.rimirec.plugin.query;
 
 import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.hymirec.InterestModel;
+import io.rimirec.core.merge.BestScoreMerge;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
@@ -62,6 +64,7 @@ final class RimirecResolver {
     private String userVectorsName;
     private long historyNanos;
     private long knnNanos;
+    private long interestNanos;
     private long startNanos;
 
     RimirecResolver(RimirecQueryBuilder query, String[] searchedIndices, Client client, RimirecServices services) {
@@ -236,7 +239,93 @@ final class RimirecResolver {
             listener.onFailure(e);
             return;
         }
-        planAndSearch(listener);
+        if (query.strategy() == RimirecQueryBuilder.Strategy.HYMIREC) {
+            interestsAndSearch(listener);
+        } else {
+            planAndSearch(listener);
+        }
+    }
+
+    // ---- 2'. strategy hymirec: interest vectors, one k-NN search each, best-score merge --------------------------
+
+    private void interestsAndSearch(ActionListener<ScoredIdsQueryBuilder> listener) {
+        MultiSearchRequest msearch;
+        float[][] interests;
+        int k = query.k() != null ? query.k() : query.size(); // k >= size: the merge is the exact top by best score
+        long generateStart = System.nanoTime();
+        try {
+            InterestModel interestModel = model.interestModel(services.sessions());
+            List<float[]> vectors = new ArrayList<>(history.size());
+            for (HistoryItem h : history) {
+                vectors.add(h.vector());
+            }
+            interests = interestModel.interests(vectors, query.historyFromCodes());
+            interestNanos = System.nanoTime() - generateStart;
+            String[] excluded = query.excludeHistory() ? history.stream().map(HistoryItem::id).filter(java.util.Objects::nonNull).distinct()
+                .toArray(String[]::new) : new String[0];
+            BoolQueryBuilder filter = null;
+            if (query.filter() != null || excluded.length > 0) {
+                filter = QueryBuilders.boolQuery();
+                if (query.filter() != null) {
+                    filter.filter(query.filter());
+                }
+                if (excluded.length > 0) {
+                    filter.mustNot(QueryBuilders.idsQuery().addIds(excluded));
+                }
+            }
+            List<QueryBuilder> knn = new ArrayList<>(interests.length);
+            for (float[] v : interests) {
+                knn.add(KnnQueries.filteredKnn(fields.vector(), v, k, filter, query.efSearch()));
+            }
+            int[] ks = new int[interests.length];
+            Arrays.fill(ks, k);
+            msearch = CircleSearches.request(searchedIndices, knn, ks);
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
+        long t0 = System.nanoTime();
+        client.multiSearch(msearch, ActionListener.wrap(response -> {
+            knnNanos = System.nanoTime() - t0;
+            mergeInterests(response, interests.length, k, listener);
+        }, listener::onFailure));
+    }
+
+    private void mergeInterests(MultiSearchResponse response, int count, int k, ActionListener<ScoredIdsQueryBuilder> listener) {
+        try {
+            long t0 = System.nanoTime();
+            List<String> names = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                names.add("interest [" + i + "]");
+            }
+            List<BestScoreMerge.Candidates> candidates = new ArrayList<>(count);
+            for (CircleSearches.Hits hits : CircleSearches.read(response, names, fields.vector())) {
+                candidates.add(new BestScoreMerge.Candidates(hits.ids(), hits.scores()));
+            }
+            List<BestScoreMerge.Hit> merged = BestScoreMerge.merge(candidates, query.size());
+            long mergeNanos = System.nanoTime() - t0;
+            int[] perInterest = new int[count];
+            List<ScoredIdsQueryBuilder.ScoredId> hits = new ArrayList<>(merged.size());
+            for (int pos = 0; pos < merged.size(); pos++) {
+                BestScoreMerge.Hit h = merged.get(pos);
+                perInterest[h.interest()]++;
+                // The best k-NN score is the score: it orders the list as the merge did (ties by id).
+                hits.add(new ScoredIdsQueryBuilder.ScoredId(h.item(), h.score(), String.format(Locale.ROOT,
+                    "rimirec hymirec: interest %d of %d, rank %d in its k-NN list, k-NN score %.4f, merged position %d of %d",
+                    h.interest() + 1, count, h.rank() + 1, h.score(), pos + 1, merged.size())));
+            }
+            StringBuilder sb = new StringBuilder("rimirec model=").append(model.id()).append(" strategy=hymirec interests=").append(count)
+                .append(" k=").append(k).append(" hits_per_interest=").append(Arrays.toString(perInterest));
+            sb.append(String.format(Locale.ROOT, " history=%d/%d", history.size(), history.size() + missing.size()));
+            if (!missing.isEmpty()) {
+                sb.append(" (").append(missingText()).append(')');
+            }
+            sb.append(String.format(Locale.ROOT, " timings_ms={history_fetch=%.2f, interests=%.2f, knn=%.2f, merge=%.2f, resolve=%.2f}",
+                historyNanos / 1e6, interestNanos / 1e6, knnNanos / 1e6, mergeNanos / 1e6, (System.nanoTime() - startNanos) / 1e6));
+            listener.onResponse(new ScoredIdsQueryBuilder(hits).summary(sb.toString()));
+        } catch (Exception e) {
+            listener.onFailure(e);
+        }
     }
 
     // ---- 2. circles, user vectors, k-NN per circle -------------------------------------------------------------
@@ -308,7 +397,7 @@ final class RimirecResolver {
             long t0 = System.nanoTime();
             List<RecallPlanner.CirclePlan> circles = plan.circles();
             List<String> names = circles.stream().map(c -> c.circle().toString()).toList();
-            List<CircleSearches.Hits> found = CircleSearches.read(response, names, fields.vector());
+            List<CircleSearches.Hits> found = CircleSearches.read(response, names.stream().map(c -> "circle [" + c + "]").toList(), fields.vector());
             List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(circles.size());
             Map<String, Float> knnScore = new HashMap<>();
             for (int i = 0; i < circles.size(); i++) {

@@ -35,7 +35,7 @@ class CircleSearchesTests {
         MultiSearchResponse ok = new MultiSearchResponse(new MultiSearchResponse.Item[] {
             new MultiSearchResponse.Item(response(hit("b", 0.5f), hit("c", 0.9f), hit("a", 0.5f)), null),
             new MultiSearchResponse.Item(response(), null)}, 1);
-        List<CircleSearches.Hits> hits = CircleSearches.read(ok, List.of("2", "2/1"), "item_vector");
+        List<CircleSearches.Hits> hits = CircleSearches.read(ok, List.of("circle [2]", "circle [2/1]"), "item_vector");
         assertEquals(List.of("c", "a", "b"), hits.get(0).ids());
         assertEquals(List.of(0.9f, 0.5f, 0.5f), hits.get(0).scores());
         assertEquals(List.of(), hits.get(1).ids());
@@ -44,7 +44,7 @@ class CircleSearchesTests {
             new MultiSearchResponse.Item(response(), null),
             new MultiSearchResponse.Item(null, new IllegalArgumentException("dimension mismatch"))}, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> CircleSearches.read(failed, List.of("2", "2/1"), "item_vector"));
+            () -> CircleSearches.read(failed, List.of("circle [2]", "circle [2/1]"), "item_vector"));
         assertTrue(e.getMessage().contains("circle [2/1]") && e.getMessage().contains("[item_vector]")
             && e.getMessage().contains("dimension mismatch"), e.getMessage());
     }

@@ -42,7 +42,7 @@ class RimirecQueryBuilderTests {
         return new RimirecQueryBuilder("ml1m", List.of(new HistoryEntry("1193", null), new HistoryEntry("661", new float[] {0.5f, -1f}),
             new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
             .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
-            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes");
+            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes").strategy("hymirec");
     }
 
     @Test
@@ -95,6 +95,9 @@ class RimirecQueryBuilderTests {
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"history_source\": \"bytes\"}}",
                 "[history_source] is [bytes]: expected vectors or codes"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"codes_field\": \"\"}}", "[codes_field] must be a non-empty"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"strategy\": \"llm\"}}",
+                "[strategy] is [llm]: expected circles (the default) or hymirec"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"strategy\": 3}}", "[strategy] must be a string"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"colour\": \"red\"}}", "colour"});
         for (String[] c : cases) {
             ParsingException e = assertThrows(ParsingException.class, () -> parse(c[0]), c[0]);

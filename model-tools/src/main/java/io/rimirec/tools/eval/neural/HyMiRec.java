@@ -8,7 +8,7 @@ import ai.djl.nn.Activation;
 import io.rimirec.core.codebook.Codebook;
 import io.rimirec.core.codebook.CodebookOptions;
 import io.rimirec.core.codebook.CodebookTrainer;
-import io.rimirec.core.codebook.ItemCode;
+import io.rimirec.core.codebook.PackedCodes;
 import io.rimirec.core.codebook.Residual;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.LossCurve;
@@ -16,6 +16,7 @@ import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.onnx.InterestModelOnnxExporter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,6 +115,23 @@ public final class HyMiRec implements Method {
         return new Model(settings);
     }
 
+    /**
+     * The servable artifact of the fit of {@code settings} on {@code data}: the one the evaluation's offline row made,
+     * or a new fit when that row did not run (the online twin on its own, {@code rimirec hymirec train}).
+     */
+    public static HyMiRecArtifact servable(TrainingData data, Settings settings, FitContext ctx) {
+        return data.derived(artifactKey(settings), () -> {
+            try (Model m = new Model(settings)) {
+                m.fit(data, ctx);
+                return m.artifact;
+            }
+        });
+    }
+
+    private static String artifactKey(Settings settings) {
+        return "hymirec-artifact " + settings;
+    }
+
     static final class Model extends VectorModel {
         private final int interests;
         private final int window;
@@ -128,8 +146,12 @@ public final class HyMiRec implements Method {
         private final float temperature;
         /** Codebook reconstructions of every item [n + 1, d] (row 0 = padding), or null while the light model reads exact vectors. */
         private NDArray reconstructed;
+        /** The codebook the light model reads through (the last one built), or null. */
+        private Codebook codebook;
         private final Map<String, Object> codebookInfo = new LinkedHashMap<>();
         private final Map<String, Object> trainInfo = new LinkedHashMap<>();
+        /** What serving needs, exported and parity-checked after the fit. */
+        private HyMiRecArtifact artifact;
 
         Model(Settings s) {
             super(s);
@@ -262,6 +284,11 @@ public final class HyMiRec implements Method {
                 }
             }
             trainInfo.put("epochs_run", done);
+            if (codebook != null) {
+                // Served items are stamped with the codes of their final vectors: read those, offline as online.
+                reconstructed.close();
+                reconstructed = params.manager().create(storedReconstructions(codebook, itemTable()), new Shape(numItems + 1, dim));
+            }
             return curve;
         }
 
@@ -341,26 +368,16 @@ public final class HyMiRec implements Method {
         /** Trains the residual codebook on the current item embeddings and swaps in their reconstructions. */
         private void buildCodebook(FitContext ctx, int epoch) {
             long t0 = System.nanoTime();
-            float[] flat;
-            try (NDArray items = params.get("item").get("1:")) { // a view: closing it frees the handle, not the table
-                flat = items.toFloatArray();
-            }
-            float[][] vectors = new float[numItems][];
-            for (int i = 0; i < numItems; i++) {
-                vectors[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
-            }
+            float[][] vectors = itemTable();
             int k = Math.min(settings.getInt("codebookK"), numItems);
             CodebookOptions options = CodebookOptions.defaults(Residual.fromId(codebookKind)).withSeed(ctx.seed() + epoch)
                 .withLayers(settings.getInt("codebookLayers")).withK(Math.max(2, k));
-            CodebookTrainer.Trained trained = new CodebookTrainer(options).train(vectors, null);
-            Codebook codebook = trained.codebook();
-            float[] rec = new float[(numItems + 1) * dim];
+            codebook = new CodebookTrainer(options).train(vectors, null).codebook();
+            // What serving reads: each item's stamped codes decoded (nearest-centroid codes, float16 magnitudes).
+            float[] rec = storedReconstructions(codebook, vectors);
             double cos = 0;
             for (int i = 0; i < numItems; i++) {
-                ItemCode code = trained.codes()[i];
-                float[] v = codebook.decode(code);
-                System.arraycopy(v, 0, rec, (i + 1) * dim, dim);
-                cos += Dmil.dot(Dmil.unit(v), Dmil.unit(vectors[i]));
+                cos += Dmil.dot(Dmil.unit(Arrays.copyOfRange(rec, (i + 1) * dim, (i + 2) * dim)), Dmil.unit(vectors[i]));
             }
             if (reconstructed != null) {
                 reconstructed.close();
@@ -372,6 +389,87 @@ public final class HyMiRec implements Method {
             codebookInfo.put("codebook_builds", ((Number) codebookInfo.getOrDefault("codebook_builds", 0)).intValue() + 1);
             ctx.log().printf(Locale.ROOT, "codebook before epoch %d: %s, mean reconstruction cosine %.4f, %.1fs%n", epoch, codebook,
                 cos / numItems, seconds);
+        }
+
+        /** The item table's rows without the padding row: item i's vector, as served items carry it. */
+        float[][] itemTable() {
+            float[] flat;
+            try (NDArray items = params.get("item").get("1:")) { // a view: closing it frees the handle, not the table
+                flat = items.toFloatArray();
+            }
+            float[][] vectors = new float[numItems][];
+            for (int i = 0; i < numItems; i++) {
+                vectors[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+            }
+            return vectors;
+        }
+
+        /** [n + 1, d] row-major, row 0 = padding: every item's stored reconstruction under {@code book}. */
+        private float[] storedReconstructions(Codebook book, float[][] vectors) {
+            float[] rec = new float[(numItems + 1) * dim];
+            for (int i = 0; i < numItems; i++) {
+                System.arraycopy(PackedCodes.storedReconstruction(book, vectors[i]), 0, rec, (i + 1) * dim, dim);
+            }
+            return rec;
+        }
+
+        /** The codebook the light model reads through, or null (no light model, or codebook = none). */
+        Codebook codebook() {
+            return codebook;
+        }
+
+        @Override
+        protected void afterFit(TrainingData data, FitContext ctx) {
+            artifact = HyMiRecArtifact.export(this, data, ctx);
+            data.offer(artifactKey(settings), artifact); // for the online twin and other rows of the same fit
+            trainInfo.put("onnx_parity_max_abs_diff", artifact.parityMaxAbsDiff());
+        }
+
+        int dim() {
+            return dim;
+        }
+
+        int maxRecent() {
+            return maxLen;
+        }
+
+        /** Long-history items the light model reads; 0 without the light model. */
+        int maxLong() {
+            return light ? longLen : 0;
+        }
+
+        int interestCount() {
+            return interests;
+        }
+
+        Map<String, Object> settingsMap() {
+            return settings.values();
+        }
+
+        /** The served model's shape and parameters, for {@link InterestModelOnnxExporter}. */
+        InterestModelOnnxExporter exporter() {
+            Map<String, InterestModelOnnxExporter.Tensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : params.all().entrySet()) {
+                if (!e.getKey().equals("item")) {
+                    tensors.put(e.getKey(), new InterestModelOnnxExporter.Tensor(e.getValue().toFloatArray(), e.getValue().getShape().getShape()));
+                }
+            }
+            return new InterestModelOnnxExporter(new InterestModelOnnxExporter.Shape(dim, interests, coarse, maxLen, light ? longLen : 0, blocks, heads),
+                tensors);
+        }
+
+        /** The model's inference forward pass for tests and parity checks: unit interest vectors [histories][s][d]. */
+        float[][][] interestsOf(List<int[]> histories) {
+            try (NDManager m = params.manager().newSubManager()) {
+                float[] flat = userVectors(m, histories).toFloatArray();
+                float[][][] out = new float[histories.size()][interests][];
+                for (int b = 0; b < histories.size(); b++) {
+                    for (int j = 0; j < interests; j++) {
+                        out[b][j] = Arrays.copyOfRange(flat, (b * interests + j) * dim, (b * interests + j + 1) * dim);
+                    }
+                }
+                return out;
+            }
         }
 
         @Override

@@ -72,11 +72,15 @@ abstract class VectorModel extends ScoringRecommender {
             curve = train(data, ctx, new Random(ctx.seed()));
             params.freeze();
             itemMatrix = itemVectors().toFloatArray();
+            afterFit(data, ctx);
         } finally {
             Torch.TRAINING.unlock();
         }
         fitSeconds = (System.nanoTime() - t0) / 1e9;
     }
+
+    /** Runs once after training, with the trained (frozen) parameters still open: what a model keeps beyond its scores. */
+    protected void afterFit(TrainingData data, FitContext ctx) {}
 
     /** Loss of a softmax over the whole catalogue, or sampled over shared uniform negatives; see {@link #chance}. */
     protected NDArray softmaxLoss(NDManager m, NDArray user, NDArray items, long[] targets, Random rnd) {

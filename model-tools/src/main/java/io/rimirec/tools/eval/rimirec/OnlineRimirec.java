@@ -3,6 +3,7 @@ package io.rimirec.tools.eval.rimirec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rimirec.core.tree.CircleTree;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Query;
@@ -81,7 +82,11 @@ public final class OnlineRimirec implements Method {
             @Override
             public void fit(TrainingData data, FitContext ctx) {
                 model = RimirecMethod.sharedModel(data, settings, ctx);
-                served = data.derived("rimirec-online " + settings.with("alpha", 0), () -> Served.setUp(http, model, ctx));
+                if (model.bundle == null) {
+                    throw new IllegalStateException("the rimirec model has no packed bundle to serve");
+                }
+                served = data.derived("rimirec-online " + settings.with("alpha", 0),
+                    () -> Served.setUp(http, model.bundle, model.tree, model.vectors, ctx));
             }
 
             @Override
@@ -96,44 +101,10 @@ public final class OnlineRimirec implements Method {
             }
 
             private int[] recommendOne(Query query, int m) throws IOException {
-                ArrayNode history = JsonHttp.MAPPER.createArrayNode();
-                BitSet historySet = new BitSet();
-                for (int item : query.history()) {
-                    historySet.set(item);
-                    if (model.vectors[item] != null) {
-                        history.add(Served.id(item));
-                    }
-                }
-                if (history.isEmpty()) {
-                    return new int[0];
-                }
-                boolean excludeHistory;
-                if (query.exclude().isEmpty()) {
-                    excludeHistory = false;
-                } else if (query.exclude().equals(historySet)) {
-                    excludeHistory = true;
-                } else {
-                    throw new IllegalArgumentException("the rimirec query can exclude the history or nothing; this query excludes "
-                        + query.exclude().cardinality() + " other items");
-                }
-                ObjectNode rimirec = JsonHttp.MAPPER.createObjectNode();
-                rimirec.put("model", served.modelId());
-                rimirec.set("history", history);
-                rimirec.put("size", m);
-                rimirec.put("beams", beams);
-                rimirec.put("alpha", settings.getDouble("alpha"));
-                rimirec.put("exclude_history", excludeHistory);
-                rimirec.put("ef_search", served.efSearch());
-                ObjectNode body = JsonHttp.MAPPER.createObjectNode();
-                body.put("size", m);
-                body.put("_source", false);
-                body.putObject("query").set("rimirec", rimirec);
-                JsonNode hits = http.post("/" + served.index() + "/_search", body).path("hits").path("hits");
-                int[] out = new int[hits.size()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Served.item(hits.get(i).path("_id").asText());
-                }
-                return out;
+                return served.ask(http, query, m, model.vectors, rimirec -> {
+                    rimirec.put("beams", beams);
+                    rimirec.put("alpha", settings.getDouble("alpha"));
+                });
             }
 
             @Override
@@ -156,6 +127,51 @@ public final class OnlineRimirec implements Method {
     /** A model uploaded and its items indexed: what the queries name. */
     record Served(String modelId, String pipeline, String index, int efSearch, long indexed) {
 
+        /**
+         * One evaluation query as a {@code rimirec} query: the history items that have a vector, excluding the history
+         * or nothing (what both protocols ask), {@code ef_search} at the catalogue size; {@code strategyFields} adds
+         * the strategy's own fields. A history without any vector gets no recommendations, as offline.
+         */
+        int[] ask(JsonHttp http, Query query, int m, float[][] vectors, java.util.function.Consumer<ObjectNode> strategyFields) throws IOException {
+            ArrayNode history = JsonHttp.MAPPER.createArrayNode();
+            BitSet historySet = new BitSet();
+            for (int item : query.history()) {
+                historySet.set(item);
+                if (vectors[item] != null) {
+                    history.add(id(item));
+                }
+            }
+            if (history.isEmpty()) {
+                return new int[0];
+            }
+            boolean excludeHistory;
+            if (query.exclude().isEmpty()) {
+                excludeHistory = false;
+            } else if (query.exclude().equals(historySet)) {
+                excludeHistory = true;
+            } else {
+                throw new IllegalArgumentException("the rimirec query can exclude the history or nothing; this query excludes "
+                    + query.exclude().cardinality() + " other items");
+            }
+            ObjectNode rimirec = JsonHttp.MAPPER.createObjectNode();
+            rimirec.put("model", modelId);
+            rimirec.set("history", history);
+            rimirec.put("size", m);
+            rimirec.put("exclude_history", excludeHistory);
+            rimirec.put("ef_search", efSearch);
+            strategyFields.accept(rimirec);
+            ObjectNode body = JsonHttp.MAPPER.createObjectNode();
+            body.put("size", m);
+            body.put("_source", false);
+            body.putObject("query").set("rimirec", rimirec);
+            JsonNode hits = http.post("/" + index + "/_search", body).path("hits").path("hits");
+            int[] out = new int[hits.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = item(hits.get(i).path("_id").asText());
+            }
+            return out;
+        }
+
         static String id(int item) {
             return "i" + item;
         }
@@ -167,17 +183,18 @@ public final class OnlineRimirec implements Method {
             return Integer.parseInt(id.substring(1));
         }
 
-        static Served setUp(JsonHttp http, RimirecModel model, FitContext ctx) {
-            if (model.bundle == null) {
-                throw new IllegalStateException("the rimirec model has no packed bundle to serve");
-            }
-            String tag = model.tree.contentHash().substring(0, 12);
+        /**
+         * Uploads {@code bundle} and indexes item {@code i} with {@code vectors[i]} (items without one are left out)
+         * through its pipeline into a fresh one-shard index.
+         */
+        static Served setUp(JsonHttp http, byte[] bundle, CircleTree tree, float[][] vectors, FitContext ctx) {
+            String tag = tree.contentHash().substring(0, 12);
             String modelId = "eval-" + tag;
             String pipeline = "eval-circles-" + tag;
             String index = "eval-items-" + tag;
             try {
                 long t0 = System.nanoTime();
-                new ModelStoreClient(http).upload(modelId, model.bundle);
+                new ModelStoreClient(http).upload(modelId, bundle);
                 http.put("/_ingest/pipeline/" + pipeline, IndexTemplates.model(modelId).apply(IndexTemplates.read("pipeline/rimirec-items.json")));
                 try {
                     http.delete("/" + index);
@@ -186,12 +203,12 @@ public final class OnlineRimirec implements Method {
                         throw e;
                     }
                 }
-                http.put("/" + index, IndexTemplates.itemsIndex(model.tree.dimension(), model.tree.metric().knnSpaceType(), pipeline, 1, 0));
+                http.put("/" + index, IndexTemplates.itemsIndex(tree.dimension(), tree.metric().knnSpaceType(), pipeline, 1, 0));
                 BulkIndexer bulk = new BulkIndexer(http, index, 1000, null);
                 int largest = 0;
-                for (int i = 0; i < model.vectors.length; i++) {
-                    if (model.vectors[i] != null) {
-                        bulk.add(id(i), IndexTemplates.itemDocument(id(i), model.vectors[i]));
+                for (int i = 0; i < vectors.length; i++) {
+                    if (vectors[i] != null) {
+                        bulk.add(id(i), IndexTemplates.itemDocument(id(i), vectors[i]));
                         largest++;
                     }
                 }
@@ -200,9 +217,9 @@ public final class OnlineRimirec implements Method {
                     throw new IllegalStateException(result.failures().size() + " items were not indexed, first: " + result.failures().get(0));
                 }
                 http.post("/" + index + "/_refresh", null);
-                ctx.log().printf("rimirec online: model [%s] uploaded (%,d bytes), %,d items indexed into [%s] through pipeline [%s] in %.1fs%n",
-                    modelId, model.bundle.length, result.indexed(), index, pipeline, (System.nanoTime() - t0) / 1e9);
-                // ef_search >= every circle's size: Lucene searches each filtered circle exactly.
+                ctx.log().printf("online: model [%s] uploaded (%,d bytes), %,d items indexed into [%s] through pipeline [%s] in %.1fs%n",
+                    modelId, bundle.length, result.indexed(), index, pipeline, (System.nanoTime() - t0) / 1e9);
+                // ef_search >= every circle's size (and the catalogue): Lucene searches each filtered set exactly.
                 return new Served(modelId, pipeline, index, Math.max(largest, 1), result.indexed());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

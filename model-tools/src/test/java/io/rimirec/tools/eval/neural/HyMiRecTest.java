@@ -1,14 +1,26 @@
 package io.rimirec.tools.eval.neural;
 
+import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.hymirec.InterestModel;
+import io.rimirec.core.hymirec.InterestModelManifest;
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Settings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +54,61 @@ class HyMiRecTest {
         // warmup 1 of 5 epochs: the codebook is rebuilt before epochs 2..5, and it reconstructs the embeddings.
         assertEquals(4, d.get("codebook_builds"), d.toString());
         assertTrue(((Number) d.get("codebook_reconstruction_cosine")).doubleValue() > 0.8, d.toString());
+    }
+
+    @Test
+    void servableArtifactMatchesTheNetworkThroughOnnxRuntimeAndPacksIntoABundle() throws Exception {
+        Settings s = small("hymirec").with("epochs", 3);
+        HyMiRecArtifact a = HyMiRec.servable(NeuralBaselinesTest.task.train(), s, new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
+        // export itself fails above 1e-3; a faithful graph is far closer
+        assertTrue(a.parityMaxAbsDiff() < 1e-4, "parity " + a.parityMaxAbsDiff());
+        assertNotNull(a.codebook(), "the light model reads through the codebook it is served with");
+        assertEquals(180, a.itemVectors().length);
+        HyMiRecArtifact.Bundle packed = a.bundle("hymirec-test", 3, 1);
+        ModelBundle bundle = BundleArchive.read(packed.zip(), Long.MAX_VALUE);
+        assertTrue(bundle.hasPart(BundleManifest.PART_INTEREST_MODEL) && bundle.hasPart(BundleManifest.PART_CODEBOOK), bundle.manifest().parts().toString());
+        try (InterestModel model = InterestModel.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            assertEquals(InterestModelManifest.LongInput.CODEBOOK, model.manifest().longInput());
+            float[][] v = model.interests(List.of(a.itemVectors()[3], a.itemVectors()[4], a.itemVectors()[40]), false);
+            assertEquals(2, v.length);
+            for (float[] row : v) {
+                double n = 0;
+                for (float x : row) {
+                    n += x * x;
+                }
+                assertEquals(1.0, n, 1e-4, "interest vectors are unit length");
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.interests(List.of(new float[3]), false));
+            assertTrue(e.getMessage().contains("dimension 3") && e.getMessage().contains("expects 16"), e.getMessage());
+        }
+        // Loading refuses what would serve wrong answers, naming what to do.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("im");
+        a.writeInterestModel(dir);
+        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        IllegalArgumentException noCodebook = assertThrows(IllegalArgumentException.class, () -> InterestModel.load(dir, 16, null, sessions));
+        assertTrue(noCodebook.getMessage().contains("no codebook") && noCodebook.getMessage().contains(a.codebook().contentHash()), noCodebook.getMessage());
+        io.rimirec.core.codebook.Codebook other = new io.rimirec.core.codebook.CodebookTrainer(io.rimirec.core.codebook.CodebookOptions.defaults(
+            io.rimirec.core.codebook.Residual.COSINE).withLayers(2).withK(4)).train(a.itemVectors(), null).codebook();
+        IllegalArgumentException wrongCodebook = assertThrows(IllegalArgumentException.class, () -> InterestModel.load(dir, 16, other, sessions));
+        assertTrue(wrongCodebook.getMessage().contains("trained with codebook " + a.codebook().contentHash()), wrongCodebook.getMessage());
+        IllegalArgumentException wrongDim = assertThrows(IllegalArgumentException.class, () -> InterestModel.load(dir, 32, a.codebook(), sessions));
+        assertTrue(wrongDim.getMessage().contains("dimension 16") && wrongDim.getMessage().contains("have dimension 32"), wrongDim.getMessage());
+        java.nio.file.Files.write(dir.resolve("interest_model.onnx"), new byte[] {1, 2, 3});
+        Exception corrupt = assertThrows(Exception.class, () -> InterestModel.load(dir, 16, a.codebook(), sessions));
+        assertTrue(corrupt.getMessage().contains("interest_model.onnx"), corrupt.getMessage());
+    }
+
+    @Test
+    void withoutTheLightModelTheGraphReadsOnlyRecentItems() throws Exception {
+        Settings s = small("hymirec-nolight").with("epochs", 2);
+        HyMiRecArtifact a = HyMiRec.servable(NeuralBaselinesTest.task.train(), s, new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
+        assertTrue(a.parityMaxAbsDiff() < 1e-4, "parity " + a.parityMaxAbsDiff());
+        assertNull(a.codebook());
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("im");
+        a.writeInterestModel(dir);
+        try (InterestModel model = InterestModel.load(dir, 16, null, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            assertFalse(model.manifest().hasLongInput());
+        }
     }
 
     @Test
