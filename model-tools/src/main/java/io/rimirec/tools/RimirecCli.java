@@ -10,6 +10,7 @@ import io.rimirec.tools.cli.GeneratorCommand;
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
 import io.rimirec.tools.cli.TreeCommand;
+import io.rimirec.tools.cli.HyMiRecCommand;
 import io.rimirec.tools.cli.UserTowerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +33,7 @@ import java.nio.file.NoSuchFileException;
         DataCommand.class,
         GeneratorCommand.class,
         UserTowerCommand.class,
+        HyMiRecCommand.class,
         ModelCommand.class,
         ClusterCommand.class,
         BenchCommand.class,

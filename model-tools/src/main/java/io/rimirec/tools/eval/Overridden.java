@@ -44,7 +44,8 @@ public final class Overridden implements Method {
         return Map.entry(method, Map.entry(name, values));
     }
 
-    static Object value(String s) {
+    /** A command-line value: an int, else a double, else true/false, else the string. */
+    public static Object value(String s) {
         if (s.matches("-?\\d+")) {
             return Integer.parseInt(s);
         }

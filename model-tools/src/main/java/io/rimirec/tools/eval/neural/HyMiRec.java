@@ -76,6 +76,11 @@ public final class HyMiRec implements Method {
                 Settings.of("matching", "max")));
     }
 
+    /** The full method's settings (what {@code rimirec hymirec train --set} changes). */
+    public static Settings defaultSettings() {
+        return defaults();
+    }
+
     static Settings defaults() {
         return Settings.of("dim", 64, "interests", 2, "window", 4, "coarse", 4, "longLen", 200, "maxLen", 50,
             "blocks", 2, "heads", 1, "dropout", 0.2, "light", true, "codebook", "cosine", "codebookK", 256,
