@@ -8,12 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.data.movielens.MovieLens;
 import io.rimirec.tools.data.movielens.Preprocessing;
-import io.rimirec.tools.eval.EvalResult;
 import io.rimirec.tools.eval.EvalTask;
-import io.rimirec.tools.eval.Evaluator;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.LeaveOneOutProtocol;
-import io.rimirec.tools.eval.MetricSpec;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.Splits;
@@ -23,7 +20,6 @@ import io.rimirec.tools.opensearch.JsonHttp;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,25 +65,7 @@ class HyMiRecQueryIT extends ClusterTestCase {
             double chance = ((Number) offline.diagnostics().get("loss_chance")).doubleValue();
             assertTrue(curve.get(curve.size() - 1) < 0.92 * chance, "HyMiRec fit: " + offline.diagnostics());
 
-            List<MetricSpec> metrics = protocol.metrics();
-            EvalResult off = new Evaluator(2, 32).evaluate(offline, task.cases(), metrics);
-            EvalResult on = new Evaluator(2, 32).evaluate(online, task.cases(), metrics);
-            StringBuilder table = new StringBuilder();
-            for (MetricSpec m : metrics) {
-                table.append(String.format("%s offline %.2f online %.2f%n", m.name(), 100 * off.mean(m), 100 * on.mean(m)));
-            }
-            System.out.printf("HyMiRecQueryIT: %d test users; parity %s; queries offline %.1fs, online %.1fs%n%s", task.cases().size(),
-                served.get("onnx_parity_max_abs_diff"), off.seconds(), on.seconds(), table);
-            MetricSpec recall200 = metrics.stream().filter(m -> m.name().startsWith("Recall@200")).findFirst().orElseThrow();
-            assertTrue(off.mean(recall200) > 0.1, "offline Recall@200 is too low to compare anything: " + table);
-            for (MetricSpec m : metrics) {
-                assertEquals(100 * off.mean(m), 100 * on.mean(m), 0.5, m.name() + " offline vs online (points)\n" + table);
-            }
-            int same = 0;
-            for (Map.Entry<String, int[]> e : offline.answers.entrySet()) {
-                same += Arrays.equals(e.getValue(), online.answers.get(e.getKey())) ? 1 : 0;
-            }
-            assertTrue(same >= 0.95 * offline.answers.size(), same + " of " + offline.answers.size() + " queries got the same list\n" + table);
+            OnlineOfflineIT.assertOnlineMatchesOffline("HyMiRecQueryIT", protocol.metrics(), task, offline, online, "Recall@200", 0.1);
 
             // What a user sees: the profile names the strategy and the interests, hits explain which interest found them,
             // and the default strategy on this bundle (no generator) is refused with the part named.

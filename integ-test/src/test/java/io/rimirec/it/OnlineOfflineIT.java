@@ -76,28 +76,37 @@ class OnlineOfflineIT extends ClusterTestCase {
             rest.deleteAfter("/" + served.get("index"));
             assertEquals(Boolean.TRUE, offline.diagnostics().get("learned"), "the generator learned: " + offline.diagnostics());
 
-            List<MetricSpec> metrics = protocol.metrics();
-            EvalResult off = new Evaluator(2, 32).evaluate(offline, task.cases(), metrics);
-            EvalResult on = new Evaluator(2, 32).evaluate(online, task.cases(), metrics);
-            StringBuilder table = new StringBuilder();
-            for (MetricSpec m : metrics) {
-                table.append(String.format("%s offline %.2f online %.2f%n", m.name(), 100 * off.mean(m), 100 * on.mean(m)));
-            }
-            System.out.printf("OnlineOfflineIT: %d test users, %d training sequences, B=%d; queries offline %.1fs, online %.1fs%n%s",
-                task.cases().size(), task.train().numSequences(), BEAMS, off.seconds(), on.seconds(), table);
             assertTrue(task.cases().size() >= 250, "a few hundred test users, got " + task.cases().size());
-            MetricSpec recall50 = metrics.stream().filter(m -> m.name().equals("Recall@50")).findFirst().orElseThrow();
-            assertTrue(off.mean(recall50) > 0.05, "offline Recall@50 is too low to compare anything: " + table);
-            for (MetricSpec m : metrics) {
-                assertEquals(100 * off.mean(m), 100 * on.mean(m), 0.5, m.name() + " offline vs online (points)\n" + table);
-            }
-            int same = 0;
-            for (Map.Entry<String, int[]> e : offline.answers.entrySet()) {
-                same += Arrays.equals(e.getValue(), online.answers.get(e.getKey())) ? 1 : 0;
-            }
+            assertOnlineMatchesOffline("OnlineOfflineIT", protocol.metrics(), task, offline, online, "Recall@50", 0.05);
             assertEquals(2 * task.cases().size(), offline.answers.size());
-            assertTrue(same >= 0.95 * offline.answers.size(), same + " of " + offline.answers.size() + " queries got the same list\n" + table);
         }
+    }
+
+    /**
+     * Evaluates both rows on the task's cases and asserts every metric agrees within 0.5 points and at least 95% of the
+     * queries got the same list; prints the table. {@code sanityMetric} must reach {@code sanityFloor} offline, so the
+     * comparison is not between two empty answers.
+     */
+    static void assertOnlineMatchesOffline(String label, List<MetricSpec> metrics, EvalTask task, Recording offline, Recording online,
+                                           String sanityMetric, double sanityFloor) {
+        EvalResult off = new Evaluator(2, 32).evaluate(offline, task.cases(), metrics);
+        EvalResult on = new Evaluator(2, 32).evaluate(online, task.cases(), metrics);
+        StringBuilder table = new StringBuilder();
+        for (MetricSpec m : metrics) {
+            table.append(String.format("%s offline %.2f online %.2f%n", m.name(), 100 * off.mean(m), 100 * on.mean(m)));
+        }
+        System.out.printf("%s: %d test users, %d training sequences; queries offline %.1fs, online %.1fs; online diagnostics %s%n%s", label,
+            task.cases().size(), task.train().numSequences(), off.seconds(), on.seconds(), online.diagnostics(), table);
+        MetricSpec sanity = metrics.stream().filter(m -> m.name().equals(sanityMetric)).findFirst().orElseThrow();
+        assertTrue(off.mean(sanity) > sanityFloor, "offline " + sanityMetric + " is too low to compare anything: " + table);
+        for (MetricSpec m : metrics) {
+            assertEquals(100 * off.mean(m), 100 * on.mean(m), 0.5, m.name() + " offline vs online (points)\n" + table);
+        }
+        int same = 0;
+        for (Map.Entry<String, int[]> e : offline.answers.entrySet()) {
+            same += Arrays.equals(e.getValue(), online.answers.get(e.getKey())) ? 1 : 0;
+        }
+        assertTrue(same >= 0.95 * offline.answers.size(), same + " of " + offline.answers.size() + " queries got the same list\n" + table);
     }
 
     /** Keeps every answer by query (history and whether it is excluded) so the two paths' lists can be compared. */

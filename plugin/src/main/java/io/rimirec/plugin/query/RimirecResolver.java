@@ -284,10 +284,16 @@ final class RimirecResolver {
             listener.onFailure(e);
             return;
         }
+        searchThen(msearch, listener, response -> mergeInterests(response, interests.length, k, listener));
+    }
+
+    /** Runs the k-NN multi-search, timing it, then {@code merge}; a failure fails the query. */
+    private void searchThen(MultiSearchRequest msearch, ActionListener<ScoredIdsQueryBuilder> listener,
+                            java.util.function.Consumer<MultiSearchResponse> merge) {
         long t0 = System.nanoTime();
         client.multiSearch(msearch, ActionListener.wrap(response -> {
             knnNanos = System.nanoTime() - t0;
-            mergeInterests(response, interests.length, k, listener);
+            merge.accept(response);
         }, listener::onFailure));
     }
 
@@ -355,11 +361,7 @@ final class RimirecResolver {
             listener.onFailure(e);
             return;
         }
-        long t0 = System.nanoTime();
-        client.multiSearch(msearch, ActionListener.wrap(response -> {
-            knnNanos = System.nanoTime() - t0;
-            merge(response, listener);
-        }, listener::onFailure));
+        searchThen(msearch, listener, response -> merge(response, listener));
     }
 
     /**
