@@ -1,5 +1,12 @@
 package io.rimirec.tools.cli;
 
+import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.tools.data.SequenceDataset;
+import io.rimirec.tools.data.VectorJsonlReader;
+import io.rimirec.tools.data.VectorSet;
+import io.rimirec.tools.data.movielens.MovieLens;
+import io.rimirec.tools.data.movielens.Preprocessing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rimirec.core.util.ProgressListener;
@@ -48,7 +55,7 @@ public final class BenchQueryCommand implements Callable<Integer> {
 
     private static final int PROFILED = 50;
 
-    private static final Pattern TIMING = Pattern.compile("(history_fetch|generate|user_vectors|knn|merge|resolve)=([0-9.]+)");
+    private static final Pattern TIMING = Pattern.compile("(history_fetch|generate|user_vectors|interests|knn|merge|resolve)=([0-9.]+)");
 
     @Spec
     CommandSpec spec;
@@ -90,6 +97,11 @@ public final class BenchQueryCommand implements Callable<Integer> {
             + "the default data options.")
     Path modelDir;
 
+    @Option(names = "--hymirec", paramLabel = "DIR",
+        description = "With --ml1m instead of --model-dir: the --out folder of `rimirec hymirec train --data <ml-1m folder>` (bundle.zip + "
+            + "items.jsonl); times the rimirec query with \"strategy\": \"hymirec\" against plain k-NN on the same items.")
+    Path hymirecDir;
+
     @Option(names = "--heap", defaultValue = "4g", description = "Node heap (default: ${DEFAULT-VALUE}).")
     String heap;
 
@@ -113,20 +125,21 @@ public final class BenchQueryCommand implements Callable<Integer> {
         LocalCluster.Builder builder = LocalCluster.builder()
             .zips(opensearch.zips())
             .nodes(1).heap(heap).fastStartup(false);
-        if ((ml1m == null) != (modelDir == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ml1m and --model-dir go together");
+        if ((ml1m == null) != (modelDir == null && hymirecDir == null) || (modelDir != null && hymirecDir != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ml1m goes with one of --model-dir and --hymirec");
         }
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());
-            Workload workload = ml1m != null ? ml1mWorkload(http, err) : syntheticWorkload(http, err);
+            Workload workload = hymirecDir != null ? hymirecWorkload(http) : ml1m != null ? ml1mWorkload(http, err) : syntheticWorkload(http, err);
             out.println(workload.description());
             List<BenchQuery> all = workload.queries();
             if (all.size() < warmup + queries) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "only " + all.size() + " users to query: lower --queries/--warmup");
             }
             // Every variant is timed on the same users, in rotating order, so drift on a noisy machine hits all alike.
-            List<String> names = new ArrayList<>(List.of("plain k-NN (k=" + size + ")", "rimirec (M=" + size + ", B=" + beams + ")"));
-            circleKs.forEach(k -> names.add("rimirec (M=" + size + ", B=" + beams + ", k=" + k + ")"));
+            String rimirec = workload.strategy() == null ? "rimirec (M=" + size + ", B=" + beams : "rimirec (strategy " + workload.strategy() + ", M=" + size;
+            List<String> names = new ArrayList<>(List.of("plain k-NN (k=" + size + ")", rimirec + ")"));
+            circleKs.forEach(k -> names.add(rimirec + ", k=" + k + ")"));
             double[][] times = new double[names.size()][queries];
             double[][] took = new double[names.size()][queries]; // the node's own "took": what HTTP and JSON add is the rest
             // The breakdown comes from profiled rimirec queries, one per user for the first PROFILED timed users, in the
@@ -137,15 +150,15 @@ public final class BenchQueryCommand implements Callable<Integer> {
                 List<String> ids = all.get(i).historyIds();
                 List<ObjectNode> bodies = new ArrayList<>();
                 bodies.add(Demo.plainBody(all.get(i).plainVector(), ids, size));
-                bodies.add(Demo.rimirecBody(workload.modelId(), ids, size, beams));
+                bodies.add(workload.rimirecBody(ids, size, beams));
                 for (int k : circleKs) {
-                    ObjectNode b = Demo.rimirecBody(workload.modelId(), ids, size, beams);
+                    ObjectNode b = workload.rimirecBody(ids, size, beams);
                     ((ObjectNode) b.path("query").path("rimirec")).put("k", k);
                     bodies.add(b);
                 }
                 boolean profiled = i >= warmup && i < warmup + PROFILED;
                 if (profiled) {
-                    bodies.add(Demo.rimirecBody(workload.modelId(), ids, size, beams).put("profile", true));
+                    bodies.add(workload.rimirecBody(ids, size, beams).put("profile", true));
                 }
                 for (int j = 0; j < bodies.size(); j++) {
                     int v = (i + j) % bodies.size();
@@ -191,8 +204,74 @@ public final class BenchQueryCommand implements Callable<Integer> {
     /** One user to query: the history's ids and the single vector of the plain query (the history's normalised mean). */
     private record BenchQuery(List<String> historyIds, float[] plainVector) {}
 
-    /** An indexed catalogue with an uploaded model, and users to query it with. */
-    private record Workload(String index, String modelId, List<BenchQuery> queries, String description) {}
+    /** An indexed catalogue with an uploaded model, and users to query it with; {@code strategy} null = the default. */
+    private record Workload(String index, String modelId, List<BenchQuery> queries, String description, String strategy) {
+
+        Workload(String index, String modelId, List<BenchQuery> queries, String description) {
+            this(index, modelId, queries, description, null);
+        }
+
+        ObjectNode rimirecBody(List<String> ids, int size, int beams) {
+            ObjectNode b = Demo.rimirecBody(modelId, ids, size, beams);
+            if (strategy != null) {
+                ObjectNode q = (ObjectNode) b.path("query").path("rimirec");
+                q.remove("beams");
+                q.put("strategy", strategy);
+            }
+            return b;
+        }
+    }
+
+    /**
+     * ML-1M served by HyMiRec: the bundle and item vectors {@code rimirec hymirec train} wrote, and every user's history
+     * (all but the last {@value #ML1M_TARGETS} items, at most {@value #ML1M_MAX_HISTORY} most recent) as queries.
+     */
+    private Workload hymirecWorkload(JsonHttp http) throws IOException {
+        long t0 = System.nanoTime();
+        SequenceDataset ds = MovieLens.load(ml1m.toAbsolutePath().getParent(), Preprocessing.NONE);
+        VectorSet items = VectorJsonlReader.readAll(hymirecDir.resolve("items.jsonl"));
+        byte[] bundle = java.nio.file.Files.readAllBytes(hymirecDir.resolve("bundle.zip"));
+        ModelBundle verified = BundleArchive.read(bundle, Long.MAX_VALUE);
+        String modelId = "bench-hymirec";
+        String index = "items-hymirec";
+        new ModelStoreClient(http).upload(modelId, bundle);
+        IndexTemplates.installAll(http, IndexTemplates.vectorField(verified.manifest().dimension(), verified.manifest().metric().knnSpaceType()),
+            IndexTemplates.model(modelId));
+        Map<String, float[]> byId = new java.util.HashMap<>();
+        BulkIndexer bulk = new BulkIndexer(http, index, 2000, null);
+        for (int i = 0; i < items.ids().size(); i++) {
+            byId.put(items.ids().get(i), items.vectors()[i]);
+            bulk.add(items.ids().get(i), IndexTemplates.itemDocument(items.ids().get(i), items.vectors()[i]));
+        }
+        BulkIndexer.Result indexed = bulk.finish();
+        if (!indexed.failures().isEmpty()) {
+            throw new IllegalStateException(indexed.failures().size() + " items failed to index, first: " + indexed.failures().get(0));
+        }
+        http.post("/" + index + "/_refresh", null);
+        List<BenchQuery> out = new ArrayList<>();
+        for (int u = 0; u < ds.numUsers(); u++) {
+            int[] seq = ds.sequence(u);
+            int end = seq.length - ML1M_TARGETS;
+            if (end < 1) {
+                continue;
+            }
+            List<String> ids = new ArrayList<>();
+            List<float[]> history = new ArrayList<>();
+            for (int i = Math.max(0, end - ML1M_MAX_HISTORY); i < end; i++) {
+                String id = ds.itemId(seq[i]);
+                if (!byId.containsKey(id)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "item [" + id + "] of " + ml1m + " is not in "
+                        + hymirecDir.resolve("items.jsonl") + ": train the model on this data");
+                }
+                ids.add(id);
+                history.add(byId.get(id));
+            }
+            out.add(new BenchQuery(ids, Vectors.normalizedMean(history)));
+        }
+        return new Workload(index, modelId, out, String.format(Locale.ROOT,
+            "data: ML-1M, %,d items (%d-d HyMiRec item vectors from %s), %,d users; set-up %.1f s", items.ids().size(),
+            verified.manifest().dimension(), hymirecDir, out.size(), (System.nanoTime() - t0) / 1e9), "hymirec");
+    }
 
     private Workload syntheticWorkload(JsonHttp http, PrintWriter err) throws IOException {
         Demo.Options options = Demo.Options.defaults().withItems(items).withLeafCapacity(leafCapacity).withTraining(users, epochs)
