@@ -43,6 +43,7 @@ public final class Methods {
         for (Method h : HyMiRec.variants()) { // hymirec and its ablations (docs/hymirec.md)
             add(m, h);
         }
+        add(m, new io.rimirec.tools.eval.neural.HyMiRecInCircles()); // each interest inside its best circle
         return m;
     }
 

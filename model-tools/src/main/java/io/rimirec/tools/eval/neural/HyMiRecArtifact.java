@@ -147,6 +147,23 @@ public final class HyMiRecArtifact {
         Files.write(dir.resolve(ONNX_FILE), onnx);
     }
 
+    /** The circle tree a bundle carries: hierarchical k-means on the item vectors, cosine, k = 8, leaves of at most 200. */
+    public CircleTree tree(long seed, int threads) {
+        return new HierarchicalKMeans(TreeOptions.defaults(Metric.COSINE).withLeafCapacity(200).withSeed(seed).withThreads(threads))
+            .info("source", "hymirec item vectors").build(itemVectors);
+    }
+
+    /** The interest model as serving opens it (core's {@link InterestModel}, ONNX Runtime on the CPU). */
+    public InterestModel open() throws IOException {
+        Path dir = Files.createTempDirectory("rimirec-interest-model");
+        try {
+            writeInterestModel(dir);
+            return InterestModel.load(dir, itemVectors[0].length, codebook, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
     /** A bundle and the circle tree in it. */
     public record Bundle(byte[] zip, CircleTree tree) {}
 
@@ -155,8 +172,7 @@ public final class HyMiRecArtifact {
      * the dimension and metric), the codebook (stamped as codes) and the interest model.
      */
     public Bundle bundle(String name, long seed, int threads) throws IOException {
-        CircleTree tree = new HierarchicalKMeans(TreeOptions.defaults(Metric.COSINE).withLeafCapacity(200).withSeed(seed).withThreads(threads))
-            .info("source", "hymirec item vectors").build(itemVectors);
+        CircleTree tree = tree(seed, threads);
         Path dir = Files.createTempDirectory("rimirec-hymirec-bundle");
         try {
             writeInterestModel(dir.resolve("interest_model"));

@@ -112,6 +112,16 @@ class HyMiRecTest {
     }
 
     @Test
+    void interestsSearchedInsideTheirCirclesStillFindTheGenre() {
+        // The served model (ONNX interests, the bundle's tree) with each interest kept inside its depth-1 circle.
+        Settings s = small("hymirec").with("epochs", 3).with("circleDepth", 1);
+        NeuralBaselinesTest.Outcome o = NeuralBaselinesTest.recall20(new HyMiRecInCircles().create(s));
+        assertTrue(o.recall() > NeuralBaselinesTest.popularity + 0.2, "recall@20 " + o.recall() + " vs popularity " + NeuralBaselinesTest.popularity);
+        assertEquals(1, o.diagnostics().get("circleDepth"));
+        assertThrows(IllegalArgumentException.class, () -> new HyMiRecInCircles().create(s.with("circleDepth", 0)));
+    }
+
+    @Test
     void sameSeedSameFit() {
         // Training is single-threaded and seeded: two fits must agree exactly. The use-after-free fixed with Nn.scale
         // (a freed constant read in the backward pass) showed up first as runs that drifted apart, then as NaN.
