@@ -79,7 +79,8 @@ final class RimirecModel {
         int towerLayers = s.getInt("towerLayers");
         UserTowerConfig towerShape = new UserTowerConfig(s.getInt("dim"), 1, 1, s.getInt("towerMaxSlice"), s.getInt("towerWidth"), 2,
             towerLayers, 2 * s.getInt("towerWidth"), (float) s.getDouble("dropout"));
-        UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 3e-3f, 2, 10,
+        UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 3e-3f,
+            s.getInt("pretrainPatience"), 10,
             s.getInt("negatives"), 1.0, 0f, ctx.seed(), s.getDouble("pretrainMinutes"));
         UserTowerTrainer.Options towerRun = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 1e-3f, 2, 10,
             s.getInt("negatives"), s.getDouble("globalShare"), 0f, ctx.seed(), s.getDouble("towerMinutes"));
