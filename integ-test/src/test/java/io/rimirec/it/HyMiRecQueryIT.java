@@ -2,24 +2,19 @@ package io.rimirec.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rimirec.tools.data.SequenceDataset;
-import io.rimirec.tools.data.movielens.MovieLens;
-import io.rimirec.tools.data.movielens.Preprocessing;
 import io.rimirec.tools.eval.EvalTask;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.LeaveOneOutProtocol;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Settings;
-import io.rimirec.tools.eval.Splits;
 import io.rimirec.tools.eval.neural.HyMiRec;
 import io.rimirec.tools.eval.rimirec.OnlineHyMiRec;
 import io.rimirec.tools.opensearch.JsonHttp;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,11 +34,7 @@ class HyMiRecQueryIT extends ClusterTestCase {
 
     @Test
     void theHymirecStrategyReproducesTheOfflineProtocolBNumbers() throws Exception {
-        Path data = OnlineOfflineIT.ml1m();
-        assumeTrue(data != null, "skipped: ../shared/data/ml-1m/sequences.txt (beside the repository) is not on this machine");
-        SequenceDataset all = MovieLens.load(data, Preprocessing.NONE);
-        int[] keep = Splits.randomUsers(all.numUsers(), (double) USERS / all.numUsers(), SEED)[1];
-        SequenceDataset ds = all.subset(keep, "hymirec IT: " + keep.length + " users sampled with seed " + SEED);
+        SequenceDataset ds = OnlineOfflineIT.ml1mSample(USERS, SEED, "hymirec IT");
         LeaveOneOutProtocol protocol = new LeaveOneOutProtocol();
         EvalTask task = protocol.test(ds, SEED);
 
@@ -53,12 +44,7 @@ class HyMiRecQueryIT extends ClusterTestCase {
         OnlineOfflineIT.Recording offline = new OnlineOfflineIT.Recording(method.create(settings));
         OnlineOfflineIT.Recording online = new OnlineOfflineIT.Recording(new OnlineHyMiRec(method, new JsonHttp(cluster.restClient())).create(settings));
         try (offline; online) {
-            offline.fit(task.train(), ctx);
-            online.fit(task.train(), ctx);
-            Map<String, Object> served = online.diagnostics();
-            rest.deleteAfter("/_plugins/rimirec/models/" + served.get("model_id"));
-            rest.deleteAfter("/_ingest/pipeline/" + served.get("pipeline"));
-            rest.deleteAfter("/" + served.get("index"));
+            Map<String, Object> served = OnlineOfflineIT.fitBoth(rest, task, ctx, offline, online);
             // A 3-epoch quick fit: below chance, not yet at the evaluation's "learned" bar (0.85 x chance).
             @SuppressWarnings("unchecked")
             List<Double> curve = (List<Double>) offline.diagnostics().get("loss_curve");

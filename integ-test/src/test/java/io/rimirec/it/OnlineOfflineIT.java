@@ -54,11 +54,7 @@ class OnlineOfflineIT extends ClusterTestCase {
 
     @Test
     void theRimirecQueryReproducesTheOfflineProtocolANumbers() throws Exception {
-        Path data = ml1m();
-        assumeTrue(data != null, "skipped: ../shared/data/ml-1m/sequences.txt (beside the repository) is not on this machine");
-        SequenceDataset all = MovieLens.load(data, Preprocessing.NONE);
-        int[] keep = Splits.randomUsers(all.numUsers(), (double) USERS / all.numUsers(), SEED)[1];
-        SequenceDataset ds = all.subset(keep, "online=offline IT: " + keep.length + " users sampled with seed " + SEED);
+        SequenceDataset ds = ml1mSample(USERS, SEED, "online=offline IT");
         HimiRecProtocol protocol = new HimiRecProtocol();
         EvalTask task = protocol.test(ds, SEED);
 
@@ -68,18 +64,36 @@ class OnlineOfflineIT extends ClusterTestCase {
         Recording offline = new Recording(method.create(settings));
         Recording online = new Recording(new OnlineRimirec(method, BEAMS, new JsonHttp(cluster.restClient())).create(settings));
         try (offline; online) {
-            offline.fit(task.train(), ctx);
-            online.fit(task.train(), ctx);
-            Map<String, Object> served = online.diagnostics();
-            rest.deleteAfter("/_plugins/rimirec/models/" + served.get("model_id"));
-            rest.deleteAfter("/_ingest/pipeline/" + served.get("pipeline"));
-            rest.deleteAfter("/" + served.get("index"));
+            fitBoth(rest, task, ctx, offline, online);
             assertEquals(Boolean.TRUE, offline.diagnostics().get("learned"), "the generator learned: " + offline.diagnostics());
 
             assertTrue(task.cases().size() >= 250, "a few hundred test users, got " + task.cases().size());
             assertOnlineMatchesOffline("OnlineOfflineIT", protocol.metrics(), task, offline, online, "Recall@50", 0.05);
             assertEquals(2 * task.cases().size(), offline.answers.size());
         }
+    }
+
+    /** A seeded sample of {@code users} ML-1M users; skips the test (assumption) when the data is not beside the repository. */
+    static SequenceDataset ml1mSample(int users, long seed, String why) throws java.io.IOException {
+        Path data = ml1m();
+        assumeTrue(data != null, "skipped: ../shared/data/ml-1m/sequences.txt (beside the repository) is not on this machine");
+        SequenceDataset all = MovieLens.load(data, Preprocessing.NONE);
+        int[] keep = Splits.randomUsers(all.numUsers(), (double) users / all.numUsers(), seed)[1];
+        return all.subset(keep, why + ": " + keep.length + " users sampled with seed " + seed);
+    }
+
+    /**
+     * Fits the offline row and its online twin on the task's training data and registers the served model, pipeline and
+     * index for deletion after the test; returns the online row's diagnostics (model_id, pipeline, index, ...).
+     */
+    static Map<String, Object> fitBoth(Rest rest, EvalTask task, FitContext ctx, Recording offline, Recording online) {
+        offline.fit(task.train(), ctx);
+        online.fit(task.train(), ctx);
+        Map<String, Object> served = online.diagnostics();
+        rest.deleteAfter("/_plugins/rimirec/models/" + served.get("model_id"));
+        rest.deleteAfter("/_ingest/pipeline/" + served.get("pipeline"));
+        rest.deleteAfter("/" + served.get("index"));
+        return served;
     }
 
     /**

@@ -1,15 +1,14 @@
 package io.rimirec.core.generate;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.onnx.ArtifactFiles;
 import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.onnx.OnnxSignature;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 
@@ -111,36 +110,25 @@ public final class InterestGenerator implements AutoCloseable {
         try {
             decoder = sessions.openModel(files.read(manifest.decoderFile()), decoderName);
         } catch (IOException e) {
-            closeQuietly(encoder);
+            OnnxSignature.closeQuietly(encoder);
             throw e;
         }
         try {
-            checkSignature(encoder, encoderName, Map.of("item_vectors", 3, "item_circles", 3, "item_positions", 2, "item_mask", 2), "memory");
-            checkSignature(decoder, decoderName, Map.of("memory", 3, "memory_mask", 2, "tokens", 2), "logits");
-            long[] vecShape = ((TensorInfo) encoder.getInputInfo().get("item_vectors").getInfo()).getShape();
+            long[] vecShape = OnnxSignature.requireInputs(encoder, encoderName,
+                Map.of("item_vectors", 3, "item_circles", 3, "item_positions", 2, "item_mask", 2), "").get("item_vectors");
+            OnnxSignature.requireOutput(encoder, encoderName, "memory", 0);
+            OnnxSignature.requireInputs(decoder, decoderName, Map.of("memory", 3, "memory_mask", 2, "tokens", 2), "");
+            OnnxSignature.requireOutput(decoder, decoderName, "logits", 0);
             if (vecShape[2] > 0 && vecShape[2] != manifest.vectorDimension()) {
                 throw new IOException("ONNX model file [" + encoderName + "] reads vectors of dimension " + vecShape[2]
                     + " but its manifest says " + manifest.vectorDimension());
             }
         } catch (IOException | OrtException | RuntimeException e) {
-            closeQuietly(encoder);
-            closeQuietly(decoder);
+            OnnxSignature.closeQuietly(encoder);
+            OnnxSignature.closeQuietly(decoder);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         return new InterestGenerator(manifest, tree, policy == null ? manifest.lengthPolicy() : policy, sessions.environment(), encoder, decoder);
-    }
-
-    private static void checkSignature(OrtSession s, String file, Map<String, Integer> inputs, String output) throws OrtException, IOException {
-        Map<String, NodeInfo> info = s.getInputInfo();
-        for (Map.Entry<String, Integer> e : inputs.entrySet()) {
-            NodeInfo n = info.get(e.getKey());
-            if (n == null || !(n.getInfo() instanceof TensorInfo t) || t.getShape().length != e.getValue()) {
-                throw new IOException("ONNX model file [" + file + "] lacks input [" + e.getKey() + "] of rank " + e.getValue() + " (inputs: " + info.keySet() + ")");
-            }
-        }
-        if (!s.getOutputNames().contains(output)) {
-            throw new IOException("ONNX model file [" + file + "] lacks output [" + output + "] (outputs: " + s.getOutputNames() + ")");
-        }
     }
 
     public GeneratorManifest manifest() {
@@ -240,15 +228,7 @@ public final class InterestGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(encoder);
-        closeQuietly(decoder);
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException | RuntimeException ignored) {
-            // closing releases native memory; nothing to recover
-        }
+        OnnxSignature.closeQuietly(encoder);
+        OnnxSignature.closeQuietly(decoder);
     }
 }

@@ -1,17 +1,16 @@
 package io.rimirec.core.hymirec;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.codebook.Codebook;
 import io.rimirec.core.codebook.PackedCodes;
 import io.rimirec.core.onnx.ArtifactFiles;
 import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.onnx.OnnxSignature;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -64,6 +63,15 @@ public final class InterestModel implements AutoCloseable {
             bundle.manifest().dimension(), bundle.codebook(), sessions);
     }
 
+    /**
+     * Loads an artifact held in memory (file name to bytes; {@code where} prefixes names in messages), as the tools hold
+     * a freshly exported one; {@code codebook} may be null for a model whose long input is exact vectors.
+     */
+    public static InterestModel load(Map<String, byte[]> files, String where, int dimension, Codebook codebook, OnnxSessionFactory sessions)
+        throws IOException {
+        return load(ArtifactFiles.inMemory(files, where, "interest model"), where, dimension, codebook, sessions);
+    }
+
     /** Loads the artifact in {@code dir}; {@code codebook} may be null for a model whose long input is exact vectors. */
     public static InterestModel load(Path dir, int dimension, Codebook codebook, OnnxSessionFactory sessions) throws IOException {
         return load(ArtifactFiles.inDirectory(dir, "interest model"), dir.toString(), dimension, codebook, sessions);
@@ -94,44 +102,30 @@ public final class InterestModel implements AutoCloseable {
         try {
             checkSignature(session, manifest, modelName);
         } catch (IOException | OrtException | RuntimeException e) {
-            try {
-                session.close();
-            } catch (OrtException | RuntimeException ignored) {
-                // releasing native memory; nothing to recover
-            }
+            OnnxSignature.closeQuietly(session);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         return new InterestModel(manifest, used, sessions.environment(), session);
     }
 
     private static void checkSignature(OrtSession session, InterestModelManifest manifest, String modelName) throws IOException, OrtException {
-        Map<String, NodeInfo> info = session.getInputInfo();
         Map<String, Integer> expected = new HashMap<>(Map.of("recent_vectors", 3, "recent_mask", 2));
         if (manifest.hasLongInput()) {
             expected.put("long_vectors", 3);
             expected.put("long_mask", 2);
         }
-        for (Map.Entry<String, Integer> e : expected.entrySet()) {
-            NodeInfo n = info.get(e.getKey());
-            if (n == null || !(n.getInfo() instanceof TensorInfo t) || t.getShape().length != e.getValue()) {
-                throw new IOException("ONNX model file [" + modelName + "] lacks input [" + e.getKey() + "] of rank " + e.getValue()
-                    + " (inputs: " + info.keySet() + "); an interest model reads " + expected.keySet() + " (docs/formats.md)");
-            }
-        }
+        Map<String, long[]> inputs = OnnxSignature.requireInputs(session, modelName, expected,
+            "; an interest model reads " + expected.keySet() + " (docs/formats.md)");
         for (String vectors : new String[] {"recent_vectors", "long_vectors"}) {
-            if (expected.containsKey(vectors)) {
-                long d = ((TensorInfo) info.get(vectors).getInfo()).getShape()[2];
+            if (inputs.containsKey(vectors)) {
+                long d = inputs.get(vectors)[2];
                 if (d > 0 && d != manifest.vectorDimension()) {
                     throw new IOException("ONNX model file [" + modelName + "] reads [" + vectors + "] of dimension " + d
                         + " but its manifest says vector_dimension " + manifest.vectorDimension());
                 }
             }
         }
-        NodeInfo out = session.getOutputInfo().get("interests");
-        if (out == null || !(out.getInfo() instanceof TensorInfo t) || t.getShape().length != 3) {
-            throw new IOException("ONNX model file [" + modelName + "] lacks output [interests] of rank 3 (outputs: " + session.getOutputNames() + ")");
-        }
-        long[] shape = t.getShape();
+        long[] shape = OnnxSignature.requireOutput(session, modelName, "interests", 3);
         if ((shape[1] > 0 && shape[1] != manifest.interests()) || (shape[2] > 0 && shape[2] != manifest.vectorDimension())) {
             throw new IOException("ONNX model file [" + modelName + "] emits interests of shape [batch, " + shape[1] + ", " + shape[2]
                 + "] but its manifest says " + manifest.interests() + " interests of dimension " + manifest.vectorDimension());
@@ -204,10 +198,6 @@ public final class InterestModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException | RuntimeException ignored) {
-            // releasing native memory; nothing to recover
-        }
+        OnnxSignature.closeQuietly(session);
     }
 }

@@ -1,15 +1,14 @@
 package io.rimirec.core.tower;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.onnx.ArtifactFiles;
 import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.onnx.OnnxSignature;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.UserVectors;
 import io.rimirec.core.split.BehaviourSplit;
@@ -87,39 +86,26 @@ public final class UserTower implements UserVectors, AutoCloseable {
         String modelName = files.name(manifest.modelFile());
         OrtSession session = sessions.openModel(files.read(manifest.modelFile()), modelName);
         try {
-            Map<String, NodeInfo> info = session.getInputInfo();
-            for (Map.Entry<String, Integer> e : Map.of("item_vectors", 3, "item_positions", 2, "item_mask", 2, "circle", 2).entrySet()) {
-                NodeInfo n = info.get(e.getKey());
-                if (n == null || !(n.getInfo() instanceof TensorInfo t) || t.getShape().length != e.getValue()) {
-                    throw new IOException("ONNX model file [" + modelName + "] lacks input [" + e.getKey() + "] of rank " + e.getValue()
-                        + " (inputs: " + info.keySet() + "): a user tower must read item_vectors, item_positions, item_mask and circle");
-                }
-            }
-            long[] vecShape = ((TensorInfo) info.get("item_vectors").getInfo()).getShape();
+            Map<String, long[]> inputs = OnnxSignature.requireInputs(session, modelName,
+                Map.of("item_vectors", 3, "item_positions", 2, "item_mask", 2, "circle", 2),
+                ": a user tower must read item_vectors, item_positions, item_mask and circle");
+            long[] vecShape = inputs.get("item_vectors");
             if (vecShape[2] > 0 && vecShape[2] != manifest.vectorDimension()) {
                 throw new IOException("ONNX model file [" + modelName + "] reads item vectors of dimension " + vecShape[2]
                     + " but its manifest says vector_dimension " + manifest.vectorDimension());
             }
-            long[] circleShape = ((TensorInfo) info.get("circle").getInfo()).getShape();
+            long[] circleShape = inputs.get("circle");
             if (circleShape[1] > 0 && circleShape[1] != manifest.levels()) {
                 throw new IOException("ONNX model file [" + modelName + "] reads circles of " + circleShape[1]
                     + " levels but its manifest says " + manifest.levels());
             }
-            NodeInfo out = session.getOutputInfo().get("user_vector");
-            if (out == null || !(out.getInfo() instanceof TensorInfo t) || t.getShape().length != 2) {
-                throw new IOException("ONNX model file [" + modelName + "] lacks output [user_vector] of rank 2 (outputs: " + session.getOutputNames() + ")");
-            }
-            long outDim = t.getShape()[1];
+            long outDim = OnnxSignature.requireOutput(session, modelName, "user_vector", 2)[1];
             if (outDim > 0 && outDim != manifest.outputDimension()) {
                 throw new IOException("ONNX model file [" + modelName + "] emits user vectors of dimension " + outDim
                     + " but its manifest says output.dimension " + manifest.outputDimension());
             }
         } catch (IOException | OrtException | RuntimeException e) {
-            try {
-                session.close();
-            } catch (OrtException | RuntimeException ignored) {
-                // releasing native memory; nothing to recover
-            }
+            OnnxSignature.closeQuietly(session);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         return new UserTower(manifest, sessions.environment(), session);
@@ -172,10 +158,6 @@ public final class UserTower implements UserVectors, AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException | RuntimeException ignored) {
-            // releasing native memory; nothing to recover
-        }
+        OnnxSignature.closeQuietly(session);
     }
 }

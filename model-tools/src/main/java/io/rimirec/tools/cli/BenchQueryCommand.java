@@ -237,36 +237,25 @@ public final class BenchQueryCommand implements Callable<Integer> {
         new ModelStoreClient(http).upload(modelId, bundle);
         IndexTemplates.installAll(http, IndexTemplates.vectorField(verified.manifest().dimension(), verified.manifest().metric().knnSpaceType()),
             IndexTemplates.model(modelId));
+        indexItems(http, index, items.ids(), items.vectors());
         Map<String, float[]> byId = new java.util.HashMap<>();
-        BulkIndexer bulk = new BulkIndexer(http, index, 2000, null);
         for (int i = 0; i < items.ids().size(); i++) {
             byId.put(items.ids().get(i), items.vectors()[i]);
-            bulk.add(items.ids().get(i), IndexTemplates.itemDocument(items.ids().get(i), items.vectors()[i]));
         }
-        BulkIndexer.Result indexed = bulk.finish();
-        if (!indexed.failures().isEmpty()) {
-            throw new IllegalStateException(indexed.failures().size() + " items failed to index, first: " + indexed.failures().get(0));
+        float[][] byItem = new float[ds.numItems()][];
+        for (int i = 0; i < byItem.length; i++) {
+            byItem[i] = byId.get(ds.itemId(i));
+            if (byItem[i] == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "item [" + ds.itemId(i) + "] of " + ml1m + " is not in "
+                    + hymirecDir.resolve("items.jsonl") + ": train the model on this data");
+            }
         }
-        http.post("/" + index + "/_refresh", null);
         List<BenchQuery> out = new ArrayList<>();
         for (int u = 0; u < ds.numUsers(); u++) {
-            int[] seq = ds.sequence(u);
-            int end = seq.length - ML1M_TARGETS;
-            if (end < 1) {
-                continue;
+            BenchQuery q = historyQuery(ds.sequence(u), ds::itemId, byItem);
+            if (q != null) {
+                out.add(q);
             }
-            List<String> ids = new ArrayList<>();
-            List<float[]> history = new ArrayList<>();
-            for (int i = Math.max(0, end - ML1M_MAX_HISTORY); i < end; i++) {
-                String id = ds.itemId(seq[i]);
-                if (!byId.containsKey(id)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "item [" + id + "] of " + ml1m + " is not in "
-                        + hymirecDir.resolve("items.jsonl") + ": train the model on this data");
-                }
-                ids.add(id);
-                history.add(byId.get(id));
-            }
-            out.add(new BenchQuery(ids, Vectors.normalizedMean(history)));
         }
         return new Workload(index, modelId, out, String.format(Locale.ROOT,
             "data: ML-1M, %,d items (%d-d HyMiRec item vectors from %s), %,d users; set-up %.1f s", items.ids().size(),
@@ -309,33 +298,53 @@ public final class BenchQueryCommand implements Callable<Integer> {
         IndexTemplates.installAll(http, IndexTemplates.vectorField(tree.dimension(), Metric.COSINE.knnSpaceType()),
             IndexTemplates.model(modelId));
         float[][] vectors = m.data.vectors();
-        BulkIndexer bulk = new BulkIndexer(http, index, 2000, null);
+        List<String> ids = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
-            bulk.add(ml1mId(i), IndexTemplates.itemDocument(ml1mId(i), vectors[i]));
+            ids.add(ml1mId(i));
         }
-        BulkIndexer.Result indexed = bulk.finish();
-        if (!indexed.failures().isEmpty()) {
-            throw new IllegalStateException(indexed.failures().size() + " ML-1M items failed to index, first: " + indexed.failures().get(0));
-        }
-        http.post("/" + index + "/_refresh", null);
+        indexItems(http, index, ids, vectors);
         List<BenchQuery> out = new ArrayList<>();
         for (int u : m.testUsers) {
-            int[] seq = m.data.sequences().get(u);
-            int end = seq.length - ML1M_TARGETS;
-            if (end < 1) {
-                continue;
+            BenchQuery q = historyQuery(m.data.sequences().get(u), BenchQueryCommand::ml1mId, vectors);
+            if (q != null) {
+                out.add(q);
             }
-            List<String> ids = new ArrayList<>();
-            List<float[]> history = new ArrayList<>();
-            for (int i = Math.max(0, end - ML1M_MAX_HISTORY); i < end; i++) {
-                ids.add(ml1mId(seq[i]));
-                history.add(vectors[seq[i]]);
-            }
-            out.add(new BenchQuery(ids, Vectors.normalizedMean(history)));
         }
         return new Workload(index, modelId, out, String.format(Locale.ROOT,
             "data: ML-1M, %,d items (%d-d PPMI vectors), tree %d leaves depth %d, generator from %s, %,d held-out users; set-up %.1f s",
             vectors.length, tree.dimension(), tree.leafCount(), tree.maxDepth(), modelDir, out.size(), (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** Indexes item {@code ids[i]} with {@code vectors[i]} through the installed pipeline, then refreshes. */
+    private static void indexItems(JsonHttp http, String index, List<String> ids, float[][] vectors) throws IOException {
+        BulkIndexer bulk = new BulkIndexer(http, index, 2000, null);
+        for (int i = 0; i < vectors.length; i++) {
+            bulk.add(ids.get(i), IndexTemplates.itemDocument(ids.get(i), vectors[i]));
+        }
+        BulkIndexer.Result indexed = bulk.finish();
+        if (!indexed.failures().isEmpty()) {
+            throw new IllegalStateException(indexed.failures().size() + " items failed to index into [" + index + "], first: "
+                + indexed.failures().get(0));
+        }
+        http.post("/" + index + "/_refresh", null);
+    }
+
+    /**
+     * One user's query: the history before the last {@value #ML1M_TARGETS} items, at most the {@value #ML1M_MAX_HISTORY}
+     * newest, with the normalised mean of their vectors for the plain query; null for a sequence too short.
+     */
+    private static BenchQuery historyQuery(int[] seq, java.util.function.IntFunction<String> id, float[][] vectors) {
+        int end = seq.length - ML1M_TARGETS;
+        if (end < 1) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        List<float[]> history = new ArrayList<>();
+        for (int i = Math.max(0, end - ML1M_MAX_HISTORY); i < end; i++) {
+            ids.add(id.apply(seq[i]));
+            history.add(vectors[seq[i]]);
+        }
+        return new BenchQuery(ids, Vectors.normalizedMean(history));
     }
 
     private static final int ML1M_TARGETS = 10;

@@ -119,13 +119,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The offline rimirec row behind a method (unwrapping --set overrides), or null. */
     private static RimirecMethod rimirecRow(Method m) {
-        Method inner = m instanceof Overridden o ? o.method() : m;
+        Method inner = Overridden.unwrap(m);
         return inner instanceof RimirecMethod r && r.variant() == RimirecMethod.Variant.MAIN ? r : null;
     }
 
     /** Whether a method is a HyMiRec row (possibly with --set overrides), which --online serves too. */
     private static boolean hymirecRow(Method m) {
-        return (m instanceof Overridden o ? o.method() : m) instanceof HyMiRec;
+        return Overridden.unwrap(m) instanceof HyMiRec;
     }
 
     @Override

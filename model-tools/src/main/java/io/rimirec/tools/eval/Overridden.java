@@ -23,6 +23,11 @@ public final class Overridden implements Method {
         this.overrides = new LinkedHashMap<>(overrides);
     }
 
+    /** {@code m} itself, or the method an {@link Overridden} wraps. */
+    public static Method unwrap(Method m) {
+        return m instanceof Overridden o ? o.method : m;
+    }
+
     /** The method whose grid is overridden. */
     public Method method() {
         return method;

@@ -2,8 +2,6 @@ package io.rimirec.tools.onnx;
 
 import io.rimirec.tools.onnx.proto.Onnx;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static io.rimirec.tools.onnx.OnnxGraphBuilder.attr;
@@ -39,14 +37,15 @@ public final class InterestModelOnnxExporter {
     private final Shape shape;
     private final Map<String, Tensor> params;
 
-    /** @param params the trained parameters by their training names (the item table is not needed and ignored) */
+    /** @param params the trained parameters by their training names, without the item table (the graph reads vectors) */
     public InterestModelOnnxExporter(Shape shape, Map<String, Tensor> params) {
         this.shape = shape;
         this.params = params;
     }
 
-    public void write(Path file) throws IOException {
-        graph().write(file, "rimirec interest model (HyMiRec): history vectors -> " + shape.interests() + " interest vectors");
+    /** The serialised ONNX model. */
+    public byte[] toBytes() {
+        return graph().model("rimirec interest model (HyMiRec): history vectors -> " + shape.interests() + " interest vectors").toByteArray();
     }
 
     OnnxGraphBuilder graph() {
@@ -63,7 +62,7 @@ public final class InterestModelOnnxExporter {
         }
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             String name = e.getKey();
-            if (!name.equals("item") && !OnnxLayers.isQueryProjection(name)) {
+            if (!OnnxLayers.isQueryProjection(name)) {
                 g.floats(name, e.getValue().values(), e.getValue().shape());
             }
         }

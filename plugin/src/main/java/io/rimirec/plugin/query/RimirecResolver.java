@@ -263,16 +263,7 @@ final class RimirecResolver {
             interestNanos = System.nanoTime() - generateStart;
             String[] excluded = query.excludeHistory() ? history.stream().map(HistoryItem::id).filter(java.util.Objects::nonNull).distinct()
                 .toArray(String[]::new) : new String[0];
-            BoolQueryBuilder filter = null;
-            if (query.filter() != null || excluded.length > 0) {
-                filter = QueryBuilders.boolQuery();
-                if (query.filter() != null) {
-                    filter.filter(query.filter());
-                }
-                if (excluded.length > 0) {
-                    filter.mustNot(QueryBuilders.idsQuery().addIds(excluded));
-                }
-            }
+            BoolQueryBuilder filter = knnFilter(null, excluded);
             List<QueryBuilder> knn = new ArrayList<>(interests.length);
             for (float[] v : interests) {
                 knn.add(KnnQueries.filteredKnn(fields.vector(), v, k, filter, query.efSearch()));
@@ -346,14 +337,8 @@ final class RimirecResolver {
             List<QueryBuilder> knn = new ArrayList<>(plan.circles().size());
             for (int i = 0; i < plan.circles().size(); i++) {
                 RecallPlanner.CirclePlan c = plan.circles().get(i);
-                BoolQueryBuilder filter = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()));
-                if (query.filter() != null) {
-                    filter.filter(query.filter());
-                }
                 String[] excluded = query.excludeHistory() ? excludedIn(c.circle()) : new String[0];
-                if (excluded.length > 0) {
-                    filter.mustNot(QueryBuilders.idsQuery().addIds(excluded));
-                }
+                BoolQueryBuilder filter = knnFilter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()), excluded);
                 knn.add(KnnQueries.filteredKnn(fields.vector(), c.userVector(), circleK[i], filter, query.efSearch()));
             }
             msearch = CircleSearches.request(searchedIndices, knn, circleK);
@@ -362,6 +347,27 @@ final class RimirecResolver {
             return;
         }
         searchThen(msearch, listener, response -> merge(response, listener));
+    }
+
+    /**
+     * One k-NN search's filter: {@code restrict} (a circle's term, or null), the query's {@code filter}, minus the
+     * {@code excluded} ids; null when there is nothing to filter, so an unrestricted search stays a plain HNSW search.
+     */
+    private BoolQueryBuilder knnFilter(QueryBuilder restrict, String[] excluded) {
+        if (restrict == null && query.filter() == null && excluded.length == 0) {
+            return null;
+        }
+        BoolQueryBuilder filter = QueryBuilders.boolQuery();
+        if (restrict != null) {
+            filter.filter(restrict);
+        }
+        if (query.filter() != null) {
+            filter.filter(query.filter());
+        }
+        if (excluded.length > 0) {
+            filter.mustNot(QueryBuilders.idsQuery().addIds(excluded));
+        }
+        return filter;
     }
 
     /**

@@ -54,31 +54,27 @@ public final class HyMiRecArtifact {
 
     /** Exports {@code model} right after its fit and checks ONNX Runtime against the network on training histories. */
     static HyMiRecArtifact export(HyMiRec.Model model, TrainingData data, FitContext ctx) {
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("rimirec-interest-model");
-            model.exporter().write(dir.resolve(ONNX_FILE));
-            byte[] manifest = manifestJson(model);
-            Files.write(dir.resolve(InterestModelManifest.FILE_NAME), manifest);
-            float[][] items = model.itemTable();
-            Codebook codebook = model.codebook();
-            double diff = parity(model, dir, items, codebook, data);
-            if (!(diff <= PARITY_TOLERANCE)) {
-                throw new IllegalStateException("the exported interest model differs from the trained network by " + diff
-                    + " (tolerance " + PARITY_TOLERANCE + "): the ONNX export is wrong");
-            }
-            ctx.log().printf(Locale.ROOT, "hymirec: interest model exported to ONNX, parity with the network %.2e over %d histories%n",
-                diff, PARITY_HISTORIES);
-            return new HyMiRecArtifact(items, codebook, manifest, Files.readAllBytes(dir.resolve(ONNX_FILE)), diff);
+        byte[] onnx = model.exporter().toBytes();
+        byte[] manifest = manifestJson(model);
+        float[][] items = model.itemTable();
+        Codebook codebook = model.codebook();
+        double diff;
+        try (InterestModel served = open(manifest, onnx, items[0].length, codebook)) {
+            diff = parity(model, served, items, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(dir);
         }
+        if (!(diff <= PARITY_TOLERANCE)) {
+            throw new IllegalStateException("the exported interest model differs from the trained network by " + diff
+                + " (tolerance " + PARITY_TOLERANCE + "): the ONNX export is wrong");
+        }
+        ctx.log().printf(Locale.ROOT, "hymirec: interest model exported to ONNX, parity with the network %.2e over %d histories%n",
+            diff, PARITY_HISTORIES);
+        return new HyMiRecArtifact(items, codebook, manifest, onnx, diff);
     }
 
     /** The same histories through the network and through core's {@link InterestModel} (what the plugin runs). */
-    private static double parity(HyMiRec.Model model, Path dir, float[][] items, Codebook codebook, TrainingData data) throws IOException {
+    private static double parity(HyMiRec.Model model, InterestModel served, float[][] items, TrainingData data) {
         List<int[]> histories = new ArrayList<>();
         List<int[]> sequences = data.sequences();
         for (int i = 0; i < sequences.size() && histories.size() < PARITY_HISTORIES; i += Math.max(1, sequences.size() / PARITY_HISTORIES)) {
@@ -88,17 +84,15 @@ public final class HyMiRecArtifact {
         }
         float[][][] expected = model.interestsOf(histories);
         double max = 0;
-        try (InterestModel served = InterestModel.load(dir, items[0].length, codebook, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
-            for (int h = 0; h < histories.size(); h++) {
-                List<float[]> vectors = new ArrayList<>();
-                for (int item : histories.get(h)) {
-                    vectors.add(items[item]);
-                }
-                float[][] got = served.interests(vectors, false);
-                for (int j = 0; j < got.length; j++) {
-                    for (int x = 0; x < got[j].length; x++) {
-                        max = Math.max(max, Math.abs(got[j][x] - expected[h][j][x]));
-                    }
+        for (int h = 0; h < histories.size(); h++) {
+            List<float[]> vectors = new ArrayList<>();
+            for (int item : histories.get(h)) {
+                vectors.add(items[item]);
+            }
+            float[][] got = served.interests(vectors, false);
+            for (int j = 0; j < got.length; j++) {
+                for (int x = 0; x < got[j].length; x++) {
+                    max = Math.max(max, Math.abs(got[j][x] - expected[h][j][x]));
                 }
             }
         }
@@ -153,15 +147,14 @@ public final class HyMiRecArtifact {
             .info("source", "hymirec item vectors").build(itemVectors);
     }
 
-    /** The interest model as serving opens it (core's {@link InterestModel}, ONNX Runtime on the CPU). */
+    /** The interest model as serving opens it (core's {@link InterestModel}, ONNX Runtime on the CPU), from memory. */
     public InterestModel open() throws IOException {
-        Path dir = Files.createTempDirectory("rimirec-interest-model");
-        try {
-            writeInterestModel(dir);
-            return InterestModel.load(dir, itemVectors[0].length, codebook, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
-        } finally {
-            deleteQuietly(dir);
-        }
+        return open(manifest, onnx, itemVectors[0].length, codebook);
+    }
+
+    private static InterestModel open(byte[] manifest, byte[] onnx, int dimension, Codebook codebook) throws IOException {
+        return InterestModel.load(Map.of(InterestModelManifest.FILE_NAME, manifest, ONNX_FILE, onnx), "exported interest model ",
+            dimension, codebook, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
     }
 
     /** A bundle and the circle tree in it. */

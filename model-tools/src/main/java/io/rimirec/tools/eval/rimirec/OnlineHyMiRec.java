@@ -23,33 +23,14 @@ import java.util.Map;
  * from ONNX Runtime in the node; each one's k-NN search is exact (a history-exclusion filter and {@code ef_search} at
  * the catalogue size make Lucene scan), so the merged list is the offline ranking by best score over the interests.
  */
-public final class OnlineHyMiRec implements Method {
-
-    private final Method offline;
-    private final JsonHttp http;
+public final class OnlineHyMiRec extends OnlineTwin {
 
     /** @param offline the offline HyMiRec row, possibly with {@code --set} overrides: its name, grid and settings */
     public OnlineHyMiRec(Method offline, JsonHttp http) {
-        if (!((offline instanceof io.rimirec.tools.eval.Overridden o ? o.method() : offline) instanceof HyMiRec)) {
+        super(offline, http, "served by a local OpenSearch node through the rimirec query, strategy hymirec (same fit)");
+        if (!(io.rimirec.tools.eval.Overridden.unwrap(offline) instanceof HyMiRec)) {
             throw new IllegalArgumentException("--online serves HyMiRec rows, not [" + offline.name() + "]");
         }
-        this.offline = offline;
-        this.http = http;
-    }
-
-    @Override
-    public String name() {
-        return OnlineRimirec.nameFor(offline.name());
-    }
-
-    @Override
-    public String describe() {
-        return offline.describe() + " — served by a local OpenSearch node through the rimirec query, strategy hymirec (same fit)";
-    }
-
-    @Override
-    public List<Settings> grid(boolean quick) {
-        return offline.grid(quick);
     }
 
     @Override

@@ -37,40 +37,22 @@ import java.util.Map;
  * sent is the items with a vector (offline skips the others too). A history without any gets no recommendations, as
  * offline.
  */
-public final class OnlineRimirec implements Method {
+public final class OnlineRimirec extends OnlineTwin {
 
-    private final Method offline;
     private final int beams;
-    private final JsonHttp http;
 
     /**
      * @param offline the offline rimirec row (possibly with {@code --set} overrides): its name, grid and settings
      * @param beams   its B
      */
     public OnlineRimirec(Method offline, int beams, JsonHttp http) {
-        this.offline = offline;
+        super(offline, http, "served by a local OpenSearch node through the rimirec query (same fitted model)");
         this.beams = beams;
-        this.http = http;
     }
 
     /** The online twin's name for an offline row. */
     public static String nameFor(String offlineName) {
         return offlineName + "-online";
-    }
-
-    @Override
-    public String name() {
-        return nameFor(offline.name());
-    }
-
-    @Override
-    public String describe() {
-        return offline.describe() + " — served by a local OpenSearch node through the rimirec query (same fitted model)";
-    }
-
-    @Override
-    public List<Settings> grid(boolean quick) {
-        return offline.grid(quick);
     }
 
     @Override
