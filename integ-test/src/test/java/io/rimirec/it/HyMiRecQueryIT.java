@@ -61,6 +61,7 @@ class HyMiRecQueryIT extends ClusterTestCase {
             JsonNode r = rest.post("/" + index + "/_search?explain=true", Map.of("size", 5, "profile", true, "query", Map.of("rimirec", q)));
             assertEquals(5, r.path("hits").path("hits").size(), r.toString());
             assertTrue(r.path("profile").toString().contains("strategy=hymirec interests=2"), r.path("profile").toString());
+            assertTrue(r.path("profile").toString().contains(" onnx=cpu "), "the default execution provider: " + r.path("profile"));
             assertTrue(r.path("hits").path("hits").get(0).path("_explanation").toString().contains("rimirec hymirec: interest "),
                 r.path("hits").path("hits").get(0).toString());
             Rest.Result circles = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec",

@@ -74,7 +74,13 @@ public final class LocalClusterExtension implements BeforeAllCallback, Parameter
 
         static Shared start(int nodes) {
             try {
-                return new Shared(LocalCluster.builder().withDefaultZips().nodes(nodes).start(), null);
+                LocalCluster.Builder b = LocalCluster.builder().withDefaultZips().nodes(nodes);
+                if (nodes == 3) {
+                    // The 3-node cluster asks for the GPU: where there is none (or the plugin has the CPU build of ONNX
+                    // Runtime) every node must fall back to the CPU and serve; RimirecQueryIT checks what the profile says.
+                    b.setting("plugins.rimirec.onnx.execution_provider", "cuda");
+                }
+                return new Shared(b.start(), null);
             } catch (Exception e) {
                 return new Shared(null, e);
             }

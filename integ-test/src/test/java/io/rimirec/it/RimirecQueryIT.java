@@ -42,6 +42,7 @@ class RimirecQueryIT {
 
         RecallFixture f;
         String index;
+        boolean multi; // the 3-node cluster
 
         @BeforeAll
         void indexThePlantedCatalogue(LocalCluster cluster, Rest classRest) throws Exception {
@@ -51,7 +52,7 @@ class RimirecQueryIT {
             classRest.put("/_ingest/pipeline/" + PIPELINE, Map.of("processors", List.of(Map.of("rimirec_circles", Map.of("model", MODEL)))));
             classRest.deleteAfter("/_ingest/pipeline/" + PIPELINE);
             index = classRest.uniqueIndexName("planted");
-            boolean multi = cluster.nodes().size() > 1;
+            multi = cluster.nodes().size() > 1;
             classRest.createIndex(index, f.indexBody(multi ? 3 : 1, multi ? 1 : 0, PIPELINE));
             Map<String, Object> docs = new LinkedHashMap<>();
             for (int i = 0; i < f.items(); i++) {
@@ -169,6 +170,12 @@ class RimirecQueryIT {
             String profile = r.path("profile").toString();
             assertTrue(profile.contains("circles=[") && profile.contains("quota=") && profile.contains("timings_ms={history_fetch="), profile);
             assertTrue(profile.contains("user_vectors=user_tower"), "the bundle's user tower made the user vectors: " + profile);
+            if (multi) {
+                // The 3-node cluster's nodes ask for CUDA (LocalClusterExtension); without a GPU build they say why they use the CPU.
+                assertTrue(profile.contains(" onnx=cpu (cuda requested: ") || profile.contains(" onnx=cuda:0 "), profile);
+            } else {
+                assertTrue(profile.contains(" onnx=cpu "), "the default execution provider: " + profile);
+            }
         }
 
         @Test

@@ -22,6 +22,8 @@ import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
 import io.rimirec.plugin.rest.RestModelsAction;
 import io.rimirec.plugin.settings.RimirecSettings;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -64,6 +66,8 @@ import java.util.function.Supplier;
 /** Entry point: wires rimirec's components into OpenSearch. Each concern lives in its own package. */
 public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin, SystemIndexPlugin {
 
+    private static final Logger logger = LogManager.getLogger(RimirecPlugin.class);
+
     /** Runs bundle validation and loading (and, later, model inference) off the transport and search threads. */
     public static final String THREAD_POOL = "rimirec";
 
@@ -101,7 +105,8 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         cs.addSettingsUpdateConsumer(RimirecSettings.MAX_BUNDLE_SIZE, v -> cache.setMaxBundleBytes(v.getBytes()));
         cs.addSettingsUpdateConsumer(RimirecSettings.MODEL_CACHE_REVALIDATE, cache::setRevalidateInterval);
         modelCache.set(cache);
-        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        OnnxSessionFactory sessions = new OnnxSessionFactory(RimirecSettings.onnxOptions(settings));
+        logger.info("rimirec runs ONNX models on [{}]", sessions.describe());
         queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions));
         return List.of(store, cache);
     }

@@ -2,6 +2,7 @@ package io.rimirec.core.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
  *
  * <p>CUDA is asked for, not assumed: when the CUDA provider cannot be added (the CPU-only jar, no driver, no
  * device) the factory logs a warning and opens the session on the CPU, and {@link #provider()} says which one
- * is in use.
+ * is in use. A build without the provider is noticed at construction (so a node logs it at start-up); a missing
+ * driver or device only when the first session is opened.
  */
 public final class OnnxSessionFactory {
 
@@ -44,11 +46,15 @@ public final class OnnxSessionFactory {
     private final Options options;
     private final OrtEnvironment env;
     private volatile Provider provider;
+    private volatile String fallbackReason; // why CUDA was asked for and not used; null otherwise
 
     public OnnxSessionFactory(Options options) {
         this.options = options;
         this.env = OrtEnvironment.getEnvironment();
         this.provider = options.cuda ? Provider.CUDA : Provider.CPU;
+        if (options.cuda && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            fallBack("this ONNX Runtime build has no CUDA provider (available: " + OrtEnvironment.getAvailableProviders() + ")");
+        }
     }
 
     public OrtEnvironment environment() {
@@ -62,6 +68,15 @@ public final class OnnxSessionFactory {
 
     public Options options() {
         return options;
+    }
+
+    /** For profiles and logs: {@code cpu}, {@code cuda:<device>}, or {@code cpu (cuda requested: <why not>)}. */
+    public String describe() {
+        if (provider == Provider.CUDA) {
+            return "cuda:" + options.cudaDevice;
+        }
+        String why = fallbackReason;
+        return why == null ? "cpu" : "cpu (cuda requested: " + why + ")";
     }
 
     /** Opens {@code file}; every failure names the file. */
@@ -94,9 +109,7 @@ public final class OnnxSessionFactory {
                 cuda = true;
             } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
                 so.close();
-                provider = Provider.CPU;
-                LOG.log(System.Logger.Level.WARNING, "CUDA execution provider unavailable for [" + name + "] (" + e.getMessage()
-                    + "); FALLING BACK TO THE CPU. Use the onnxruntime_gpu build with CUDA libraries to run on a GPU.");
+                fallBack("adding it for [" + name + "] failed: " + e.getMessage());
             }
             if (cuda) {
                 try (so) {
@@ -107,6 +120,13 @@ public final class OnnxSessionFactory {
         try (OrtSession.SessionOptions so = baseOptions()) {
             return env.createSession(model, so);
         }
+    }
+
+    private void fallBack(String why) {
+        fallbackReason = why;
+        provider = Provider.CPU;
+        LOG.log(System.Logger.Level.WARNING, "CUDA execution provider unavailable: " + why
+            + "; FALLING BACK TO THE CPU. Build with -Donnxruntime.artifact=onnxruntime_gpu and install the CUDA libraries to run on a GPU.");
     }
 
     private OrtSession.SessionOptions baseOptions() throws OrtException {

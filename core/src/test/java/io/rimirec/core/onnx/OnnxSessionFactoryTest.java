@@ -32,12 +32,21 @@ class OnnxSessionFactoryTest {
     void cudaFallsBackToCpuWhenUnavailable() throws IOException {
         // The CPU build of ONNX Runtime has no CUDA provider: asking for it must fall back, not fail.
         OnnxSessionFactory f = new OnnxSessionFactory(new OnnxSessionFactory.Options(1, true, 0));
-        assertEquals(OnnxSessionFactory.Provider.CUDA, f.provider());
+        // Noticed up front, so a node says so at start-up, and said in what the profile shows.
+        assertEquals(OnnxSessionFactory.Provider.CPU, f.provider());
+        assertTrue(f.describe().startsWith("cpu (cuda requested: this ONNX Runtime build has no CUDA provider"), f.describe());
         Path corrupt = tmp.resolve("x.onnx");
         Files.write(corrupt, new byte[] {9, 9, 9});
         IOException e = assertThrows(IOException.class, () -> f.open(corrupt));
         assertEquals(OnnxSessionFactory.Provider.CPU, f.provider());
         assertTrue(e.getMessage().contains(corrupt.toString()), "the model error, not a CUDA error: " + e.getMessage());
+    }
+
+    @Test
+    void cpuIsDescribedPlainly() {
+        OnnxSessionFactory f = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        assertEquals(OnnxSessionFactory.Provider.CPU, f.provider());
+        assertEquals("cpu", f.describe());
     }
 
     @Test

@@ -317,6 +317,7 @@ final class RimirecResolver {
             if (!missing.isEmpty()) {
                 sb.append(" (").append(missingText()).append(')');
             }
+            sb.append(" onnx=").append(services.sessions().describe());
             sb.append(String.format(Locale.ROOT, " timings_ms={history_fetch=%.2f, interests=%.2f, knn=%.2f, merge=%.2f, resolve=%.2f}",
                 historyNanos / 1e6, interestNanos / 1e6, knnNanos / 1e6, mergeNanos / 1e6, (System.nanoTime() - startNanos) / 1e6));
             listener.onResponse(new ScoredIdsQueryBuilder(hits).summary(sb.toString()));
@@ -455,6 +456,7 @@ final class RimirecResolver {
         if (!missing.isEmpty()) {
             sb.append(" (").append(missingText()).append(')');
         }
+        sb.append(" onnx=").append(services.sessions().describe());
         // resolve: the whole clause, from the model lookup to the merged ids, including waits between the steps.
         sb.append(String.format(Locale.ROOT, " user_vectors=%s timings_ms={history_fetch=%.2f, generate=%.2f, user_vectors=%.2f, knn=%.2f, merge=%.2f, resolve=%.2f}",
             userVectorsName, historyNanos / 1e6, plan.generateNanos() / 1e6,
