@@ -22,6 +22,14 @@ public final class Methods {
 
     private Methods() {}
 
+    /**
+     * Every name {@link #all()} knows, for the command's help ({@code {a,b}} expands to each choice). {@code
+     * MethodsTest} keeps it equal to {@link #all()}.
+     */
+    public static final String NAMES = "pop, itemknn, ease, ease-rw, twotower, sasrec, mind, comirec, dnc, rimirec-b{1,2,4,6}, "
+        + "rimirec-wholelib-b{1,2,4,6}, rimirec-unified-b{1,2,4,6}, rimirec-mean-b{1,2,4,6}, rimirec-b6-codes, "
+        + "hymirec, hymirec-{nolight,exact,euclid,nodmil,w1,maxmatch}, hymirec-circles";
+
     /** Every method, in table order, fresh for one run (methods may share caches within a run). */
     public static Map<String, Method> all() {
         Map<String, Method> m = new LinkedHashMap<>();
