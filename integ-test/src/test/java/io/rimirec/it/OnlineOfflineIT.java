@@ -20,6 +20,7 @@ import io.rimirec.tools.eval.Splits;
 import io.rimirec.tools.eval.rimirec.OnlineRimirec;
 import io.rimirec.tools.eval.rimirec.RimirecMethod;
 import io.rimirec.tools.opensearch.JsonHttp;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class OnlineOfflineIT extends ClusterTestCase {
     }
 
     /** A seeded sample of {@code users} ML-1M users; skips the test (assumption) when the data is not beside the repository. */
-    static SequenceDataset ml1mSample(int users, long seed, String why) throws java.io.IOException {
+    static SequenceDataset ml1mSample(int users, long seed, String why) throws IOException {
         Path data = ml1m();
         assumeTrue(data != null, "skipped: ../shared/data/ml-1m/sequences.txt (beside the repository) is not on this machine");
         SequenceDataset all = MovieLens.load(data, Preprocessing.NONE);

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +24,7 @@ public final class OnnxSignature {
     public static Map<String, long[]> requireInputs(OrtSession session, String file, Map<String, Integer> ranks, String hint)
         throws IOException, OrtException {
         Map<String, NodeInfo> info = session.getInputInfo();
-        Map<String, long[]> shapes = new java.util.HashMap<>();
+        Map<String, long[]> shapes = new HashMap<>();
         for (Map.Entry<String, Integer> e : ranks.entrySet()) {
             NodeInfo n = info.get(e.getKey());
             if (n == null || !(n.getInfo() instanceof TensorInfo t) || t.getShape().length != e.getValue()) {

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -333,7 +334,7 @@ public final class BenchQueryCommand implements Callable<Integer> {
      * One user's query: the history before the last {@value #ML1M_TARGETS} items, at most the {@value #ML1M_MAX_HISTORY}
      * newest, with the normalised mean of their vectors for the plain query; null for a sequence too short.
      */
-    private static BenchQuery historyQuery(int[] seq, java.util.function.IntFunction<String> id, float[][] vectors) {
+    private static BenchQuery historyQuery(int[] seq, IntFunction<String> id, float[][] vectors) {
         int end = seq.length - ML1M_TARGETS;
         if (end < 1) {
             return null;

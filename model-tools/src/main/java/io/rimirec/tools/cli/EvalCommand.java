@@ -15,6 +15,7 @@ import io.rimirec.tools.eval.report.Report;
 import io.rimirec.tools.eval.neural.HyMiRec;
 import io.rimirec.tools.eval.rimirec.OnlineHyMiRec;
 import io.rimirec.tools.eval.rimirec.OnlineRimirec;
+import io.rimirec.tools.eval.rimirec.OnlineTwin;
 import io.rimirec.tools.eval.rimirec.RimirecMethod;
 import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.opensearch.JsonHttp;
@@ -236,7 +237,7 @@ public final class EvalCommand implements Callable<Integer> {
         results.forEach(r -> byName.put(r.method(), r));
         b.append(String.format(Locale.ROOT, "%-16s %-26s %9s %9s %8s%n", "row", "metric", "offline", "online", "diff"));
         for (MethodResult off : results) {
-            MethodResult on = byName.get(OnlineRimirec.nameFor(off.method()));
+            MethodResult on = byName.get(OnlineTwin.nameFor(off.method()));
             if (on == null) {
                 continue;
             }

@@ -6,6 +6,7 @@ import io.rimirec.tools.eval.baseline.ItemKnn;
 import io.rimirec.tools.eval.baseline.Popularity;
 import io.rimirec.tools.eval.neural.ComiRecSa;
 import io.rimirec.tools.eval.neural.HyMiRec;
+import io.rimirec.tools.eval.neural.HyMiRecInCircles;
 import io.rimirec.tools.eval.neural.Mind;
 import io.rimirec.tools.eval.neural.SasRec;
 import io.rimirec.tools.eval.neural.TwoTower;
@@ -51,7 +52,7 @@ public final class Methods {
         for (Method h : HyMiRec.variants()) { // hymirec and its ablations (docs/hymirec.md)
             add(m, h);
         }
-        add(m, new io.rimirec.tools.eval.neural.HyMiRecInCircles()); // each interest inside its best circle
+        add(m, new HyMiRecInCircles()); // each interest inside its best circle
         return m;
     }
 

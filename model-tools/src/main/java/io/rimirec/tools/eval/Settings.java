@@ -49,6 +49,13 @@ public record Settings(Map<String, Object> values) {
         return new Settings(m);
     }
 
+    /** These settings without {@code name} (the others keep their order, so the text form stays a stable cache key). */
+    public Settings without(String name) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.remove(name);
+        return new Settings(m);
+    }
+
     private Object get(String name) {
         Object v = values.get(name);
         if (v == null) {

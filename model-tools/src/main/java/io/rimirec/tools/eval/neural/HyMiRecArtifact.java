@@ -35,6 +35,8 @@ public final class HyMiRecArtifact {
 
     /** Largest |ONNX - training network| tolerated at export, per interest-vector component (unit vectors). */
     static final double PARITY_TOLERANCE = 1e-3;
+    /** Opens exported graphs as a node does on the CPU (one factory: it holds no per-model state). */
+    private static final OnnxSessionFactory SESSIONS = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
     private static final int PARITY_HISTORIES = 16;
     private static final String ONNX_FILE = "interest_model.onnx";
 
@@ -154,7 +156,7 @@ public final class HyMiRecArtifact {
 
     private static InterestModel open(byte[] manifest, byte[] onnx, int dimension, Codebook codebook) throws IOException {
         return InterestModel.load(Map.of(InterestModelManifest.FILE_NAME, manifest, ONNX_FILE, onnx), "exported interest model ",
-            dimension, codebook, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)));
+            dimension, codebook, SESSIONS);
     }
 
     /** A bundle and the circle tree in it. */

@@ -53,13 +53,7 @@ public final class HyMiRecInCircles implements Method {
         if (depth < 1) {
             throw new IllegalArgumentException("setting [" + DEPTH + "] must be >= 1, got " + depth);
         }
-        Settings model = Settings.of();
-        for (Map.Entry<String, Object> e : settings.values().entrySet()) {
-            if (!e.getKey().equals(DEPTH)) {
-                model = model.with(e.getKey(), e.getValue());
-            }
-        }
-        Settings modelSettings = model;
+        Settings modelSettings = settings.without(DEPTH); // the hymirec row's settings: its fit is shared
         return new Recommender() {
             private HyMiRecArtifact artifact;
             private InterestModel interests;

@@ -2,6 +2,7 @@ package io.rimirec.tools.eval.rimirec;
 
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Method;
+import io.rimirec.tools.eval.Overridden;
 import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
@@ -28,7 +29,7 @@ public final class OnlineHyMiRec extends OnlineTwin {
     /** @param offline the offline HyMiRec row, possibly with {@code --set} overrides: its name, grid and settings */
     public OnlineHyMiRec(Method offline, JsonHttp http) {
         super(offline, http, "served by a local OpenSearch node through the rimirec query, strategy hymirec (same fit)");
-        if (!(io.rimirec.tools.eval.Overridden.unwrap(offline) instanceof HyMiRec)) {
+        if (!(Overridden.unwrap(offline) instanceof HyMiRec)) {
             throw new IllegalArgumentException("--online serves HyMiRec rows, not [" + offline.name() + "]");
         }
     }

@@ -50,11 +50,6 @@ public final class OnlineRimirec extends OnlineTwin {
         this.beams = beams;
     }
 
-    /** The online twin's name for an offline row. */
-    public static String nameFor(String offlineName) {
-        return offlineName + "-online";
-    }
-
     @Override
     public Recommender create(Settings settings) {
         return new Recommender() {

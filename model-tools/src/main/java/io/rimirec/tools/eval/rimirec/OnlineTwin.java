@@ -10,7 +10,7 @@ import java.util.List;
  * An offline row served by a real node ({@code --online}): same grid and settings as the offline row, so both share
  * one fit, and the name {@code <row>-online}. Subclasses say how a fit is served and queried.
  */
-abstract class OnlineTwin implements Method {
+public abstract class OnlineTwin implements Method {
 
     protected final Method offline;
     protected final JsonHttp http;
@@ -26,9 +26,14 @@ abstract class OnlineTwin implements Method {
         this.how = how;
     }
 
+    /** The online twin's name for an offline row. */
+    public static String nameFor(String offlineName) {
+        return offlineName + "-online";
+    }
+
     @Override
     public final String name() {
-        return OnlineRimirec.nameFor(offline.name());
+        return nameFor(offline.name());
     }
 
     @Override
