@@ -165,9 +165,12 @@ public final class QuotaMerge {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
         }
+        // Relative to the most probable circle, (p / p_max)^alpha: the same quotas as p^alpha, but the largest weight is
+        // 1, so a large alpha cannot underflow every weight to 0 (which fell back to equal quotas above alpha ~ 1,600).
+        double max = Arrays.stream(probabilities).max().orElse(0);
         double[] weight = new double[probabilities.length];
         for (int i = 0; i < weight.length; i++) {
-            weight[i] = alpha == 0 ? 1.0 : Math.pow(probabilities[i], alpha);
+            weight[i] = alpha == 0 ? 1.0 : max <= 0 ? 0 : Math.pow(probabilities[i] / max, alpha);
         }
         if (Arrays.stream(weight).sum() <= 0) {
             Arrays.fill(weight, 1.0);

@@ -49,6 +49,22 @@ class QuotaMergeTest {
     }
 
     @Test
+    void aVeryLargeAlphaGivesEverySlotToTheMostProbableCircleInsteadOfUnderflowingToEqualQuotas() {
+        // 0.6^2000 underflows to 0 in double; before the fix every weight did and the quotas fell back to equal shares.
+        List<CircleCandidates> circles = List.of(new CircleCandidates("a", 0.6, items("a", 100)),
+            new CircleCandidates("b", 0.3, items("b", 100)), new CircleCandidates("c", 0.1, items("c", 100)));
+        for (double alpha : new double[] {50, 1_600, 2_000, 1e6}) {
+            List<Hit> hits = QuotaMerge.merge(circles, 20, alpha);
+            assertEquals(20, count(hits, "a"), "alpha " + alpha);
+            assertArrayEquals(new int[] {20, 10, 10}, QuotaMerge.candidatesPerCircle(20, new double[] {0.6, 0.3, 0.1}, alpha),
+                "alpha " + alpha);
+        }
+        // Equal probabilities stay equal at any alpha.
+        assertEquals(7, count(QuotaMerge.merge(List.of(new CircleCandidates("a", 0.5, items("a", 100)),
+            new CircleCandidates("b", 0.5, items("b", 100))), 14, 5_000), "a"));
+    }
+
+    @Test
     void duplicatesAcrossNestedCirclesAreTakenOnceAndTheLaterCircleGoesDeeper() {
         // Circle "2" (p=.5) and its sub-circle "2/4" (p=.5) return overlapping items.
         List<Hit> hits = QuotaMerge.merge(
