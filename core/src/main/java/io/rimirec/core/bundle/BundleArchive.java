@@ -97,12 +97,25 @@ public final class BundleArchive {
      * @param maxBytes the largest total uncompressed size accepted (guards against zip bombs)
      */
     public static ModelBundle read(byte[] zipBytes, long maxBytes) throws IOException {
+        return read(zipBytes, maxBytes, "the limit");
+    }
+
+    /**
+     * As {@link #read(byte[], long)}; {@code limitName} says in errors where {@code maxBytes} comes from (a setting).
+     *
+     * <p>Memory stays within {@code maxBytes} plus the zip: when the manifest comes first (as {@link #pack} writes it),
+     * its sizes are checked against the limit before any file is read, and each file is read into an array of exactly
+     * its listed size, refused the moment it holds more. A zip of 255 KB that unpacks to one 250 MB entry is refused
+     * after reading at most what the manifest promised.
+     */
+    public static ModelBundle read(byte[] zipBytes, long maxBytes, String limitName) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         byte[] manifestBytes = null;
+        Map<String, Long> listed = null; // file -> size, once the manifest has been read first
         long total = 0;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(zipBytes))) {
             ZipEntry e;
-            byte[] buf = new byte[64 * 1024];
+            boolean first = true;
             while ((e = zip.getNextEntry()) != null) {
                 if (e.isDirectory()) {
                     continue;
@@ -111,20 +124,33 @@ public final class BundleArchive {
                 if (files.containsKey(name) || (manifestBytes != null && name.equals(BundleManifest.FILE_NAME))) {
                     throw new InvalidBundleException("bundle entry [" + name + "] appears twice");
                 }
-                ByteArrayOutputStream content = new ByteArrayOutputStream();
-                int n;
-                while ((n = zip.read(buf)) > 0) {
-                    total += n;
-                    if (total > maxBytes) {
-                        throw new InvalidBundleException("the bundle unpacks to more than " + maxBytes + " bytes (the configured limit)");
-                    }
-                    content.write(buf, 0, n);
+                long room = maxBytes - total;
+                if (e.getSize() > room) {
+                    throw tooLarge(maxBytes, limitName, "entry [" + name + "] alone unpacks to " + e.getSize() + " bytes");
                 }
+                byte[] content;
+                Long size = listed == null ? null : listed.get(name);
+                if (size != null) {
+                    content = readExactly(zip, name, size);
+                } else { // no manifest yet, or a file it does not list (refused by ModelBundle.of, after the size check)
+                    content = readBounded(zip, room, maxBytes, limitName);
+                }
+                total += content.length;
                 if (name.equals(BundleManifest.FILE_NAME)) {
-                    manifestBytes = content.toByteArray();
+                    manifestBytes = content;
+                    if (first) {
+                        BundleManifest manifest;
+                        try {
+                            manifest = BundleManifest.parse(content);
+                        } catch (IOException ex) {
+                            throw new InvalidBundleException(ex.getMessage(), ex);
+                        }
+                        listed = listedSizes(manifest, maxBytes - total, maxBytes, limitName);
+                    }
                 } else {
-                    files.put(name, content.toByteArray());
+                    files.put(name, content);
                 }
+                first = false;
             }
         } catch (ZipException e) {
             throw new InvalidBundleException("the bundle is not a valid zip archive: " + e.getMessage(), e);
@@ -133,6 +159,55 @@ public final class BundleArchive {
             throw new InvalidBundleException("the bundle has no " + BundleManifest.FILE_NAME + " at its root (is it a rimirec bundle zip?)");
         }
         return ModelBundle.of(manifestBytes, files);
+    }
+
+    private static InvalidBundleException tooLarge(long maxBytes, String limitName, String what) {
+        return new InvalidBundleException("the bundle is larger than " + maxBytes + " bytes unpacked (" + limitName + "): " + what);
+    }
+
+    /** The manifest's file sizes, refused up front when they add up to more than {@code room}. */
+    private static Map<String, Long> listedSizes(BundleManifest manifest, long room, long maxBytes, String limitName)
+        throws InvalidBundleException {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        long sum = 0;
+        for (BundleManifest.FileEntry f : manifest.files()) {
+            if (f.size() < 0) {
+                throw new InvalidBundleException(BundleManifest.FILE_NAME + " lists [" + f.path() + "] with a negative size");
+            }
+            sizes.put(f.path(), f.size());
+            sum += f.size();
+            if (sum > room) {
+                throw tooLarge(maxBytes, limitName, BundleManifest.FILE_NAME + " lists files of " + sum + "+ bytes");
+            }
+        }
+        return sizes;
+    }
+
+    /** An entry the manifest lists with {@code size} bytes: read into an array of that size, refused if it holds more or less. */
+    private static byte[] readExactly(ZipInputStream zip, String name, long size) throws IOException {
+        byte[] content = new byte[(int) size];
+        int read = zip.readNBytes(content, 0, content.length);
+        if (read < size || zip.read() != -1) {
+            throw new InvalidBundleException("file [" + name + "] has " + (read < size ? read : "more than " + size)
+                + " bytes but " + BundleManifest.FILE_NAME + " says " + size);
+        }
+        return content;
+    }
+
+    /** An entry of unknown size (no manifest read yet): at most {@code room} bytes. */
+    private static byte[] readBounded(ZipInputStream zip, long room, long maxBytes, String limitName) throws IOException {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        long n = 0;
+        int r;
+        while ((r = zip.read(buf)) > 0) {
+            n += r;
+            if (n > room) {
+                throw tooLarge(maxBytes, limitName, "its entries unpack to more");
+            }
+            content.write(buf, 0, r);
+        }
+        return content.toByteArray();
     }
 
     /** Writes a verified bundle's files (and manifest) into {@code dir}, e.g. to inspect or repack it. */

@@ -115,12 +115,35 @@ class BundleArchiveTest {
 
         // Size limit.
         e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(good, 100));
-        assertTrue(e.getMessage().contains("more than 100 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("larger than 100 bytes unpacked"), e.getMessage());
 
         // A manifest field of the wrong type names the field.
         e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
             zip(Map.of("manifest.json", manifestJson.replace("\"dimension\" : 4", "\"dimension\" : \"four\"").getBytes(StandardCharsets.UTF_8))), 1 << 20));
         assertTrue(e.getMessage().contains("field [dimension] must be an integer"), e.getMessage());
+    }
+
+    @Test
+    void aZipBombIsRefusedAfterReadingNoMoreThanTheManifestPromisedOrTheLimit() throws IOException {
+        CircleTree t = tree(4);
+        byte[] good = BundleArchive.pack(bundleDir(t), manifest(t, Map.of("tree", "tree.rtree", "generator", "generator")));
+        String manifestJson = new String(BundleArchive.readManifest(good).toJson(), StandardCharsets.UTF_8);
+        byte[] treeBytes = Files.readAllBytes(tmp.resolve("src/tree.rtree"));
+        byte[] bomb = new byte[64 << 20]; // 64 MB of zeros: a zip of about 64 KB
+        // The manifest (first) lists tree.rtree with its real size: the 64 MB entry stops right after it.
+        byte[] listedSmall = zip(Map.of("manifest.json", manifestJson.getBytes(StandardCharsets.UTF_8), "tree.rtree", bomb));
+        assertTrue(listedSmall.length < 1 << 20, "a small upload: " + listedSmall.length);
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(listedSmall, 1L << 40));
+        assertTrue(e.getMessage().contains("file [tree.rtree] has more than " + treeBytes.length + " bytes but manifest.json says"),
+            e.getMessage());
+        // A manifest that promises more than the limit is refused before any file is read.
+        String promising = manifestJson.replace("\"size\" : " + treeBytes.length, "\"size\" : " + (1L << 33));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", promising.getBytes(StandardCharsets.UTF_8), "tree.rtree", bomb)), 1 << 20, "max_bundle_size"));
+        assertTrue(e.getMessage().contains("larger than 1048576 bytes unpacked (max_bundle_size): manifest.json lists files of"), e.getMessage());
+        // Without a manifest first, the limit alone stops it.
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(zip(Map.of("a.bin", bomb)), 1 << 20));
+        assertTrue(e.getMessage().contains("larger than 1048576 bytes unpacked"), e.getMessage());
     }
 
     @Test

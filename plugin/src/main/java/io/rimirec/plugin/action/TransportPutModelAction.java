@@ -61,7 +61,7 @@ public final class TransportPutModelAction extends HandledTransportAction<PutMod
             byte[] bytes = BytesReference.toBytes(request.bundle());
             Map<String, Object> manifest;
             try {
-                ModelBundle bundle = BundleArchive.read(bytes, cache.maxBundleBytes());
+                ModelBundle bundle = BundleArchive.read(bytes, cache.maxBundleBytes(), cache.bundleLimitName());
                 // Open the model parts as the query will, so an unloadable generator or user tower is refused now.
                 ModelParts.check(bundle, SESSIONS);
                 manifest = summary(bundle);

@@ -2,6 +2,7 @@ package io.rimirec.plugin.model;
 
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.plugin.settings.RimirecSettings;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -74,8 +75,20 @@ public final class ModelCache implements ModelProvider {
         this.revalidateNanos = interval.nanos();
     }
 
+    /**
+     * The largest bundle (unpacked) this node reads: the setting, but never more than an eighth of the heap. Reading a
+     * bundle holds the zip, its files and, while checking, copies of them; a limit above the heap took a 512 MB node
+     * down with one 255 KB upload.
+     */
     public long maxBundleBytes() {
-        return maxBundleBytes;
+        return Math.min(maxBundleBytes, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /** Where {@link #maxBundleBytes()} comes from, for error messages. */
+    public String bundleLimitName() {
+        return maxBundleBytes() < maxBundleBytes
+            ? "an eighth of this node's heap, below [" + RimirecSettings.MAX_BUNDLE_SIZE.getKey() + "]"
+            : "[" + RimirecSettings.MAX_BUNDLE_SIZE.getKey() + "]";
     }
 
     @Override
@@ -119,7 +132,7 @@ public final class ModelCache implements ModelProvider {
             }
             store.readBundle(meta, ActionListener.wrap(bytes -> threadPool.executor(executor).execute(() -> {
                 try {
-                    ModelBundle bundle = BundleArchive.read(bytes, maxBundleBytes);
+                    ModelBundle bundle = BundleArchive.read(bytes, maxBundleBytes(), bundleLimitName());
                     finishLoad(modelId, generation, new LoadedModel(modelId, meta.hash(), bundle, nanoClock.getAsLong()), null);
                 } catch (Exception e) {
                     finishLoad(modelId, generation, null, new IllegalStateException("model [" + modelId + "] cannot be loaded: " + e.getMessage(), e));
