@@ -96,11 +96,18 @@ public final class OnnxSessionFactory {
             return open(model, name);
         } catch (OrtException e) {
             throw new IOException("ONNX model file [" + name + "] could not be loaded (corrupt or not an ONNX model?): " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // refused before ONNX Runtime saw it: the message names the model and why
+            throw new IOException(e.getMessage(), e);
         }
     }
 
-    /** Opens a model held in memory; {@code name} is used in messages. ONNX Runtime's own errors pass through. */
+    /**
+     * Opens a model held in memory; {@code name} is used in messages. ONNX Runtime's own errors pass through; a model
+     * whose tensors point to external files, or that cannot be read to tell, is refused first with an
+     * {@link IllegalArgumentException} ({@link OnnxExternalData}).
+     */
     public OrtSession open(byte[] model, String name) throws OrtException {
+        OnnxExternalData.refuse(model, name);
         if (provider == Provider.CUDA) {
             OrtSession.SessionOptions so = baseOptions();
             boolean cuda = false;
