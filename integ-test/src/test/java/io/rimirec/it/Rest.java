@@ -55,7 +55,8 @@ public final class Rest implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- requests
 
     /** Status and parsed body of an answer, whatever the status (for tests that expect errors). */
-    public record Result(int status, JsonNode body) {}
+    /** An answer: status, parsed body, and the values of its {@code Warning} headers. */
+    public record Result(int status, JsonNode body, List<String> warnings) {}
 
     public JsonNode get(String path) throws IOException {
         return request("GET", path, null);
@@ -94,7 +95,7 @@ public final class Rest implements AutoCloseable {
         } catch (ResponseException e) {
             response = e.getResponse();
         }
-        return new Result(response.getStatusLine().getStatusCode(), parse(response));
+        return new Result(response.getStatusLine().getStatusCode(), parse(response), response.getWarnings());
     }
 
     private static JsonNode parse(Response response) throws IOException {

@@ -63,6 +63,17 @@ class RimirecQueryIT {
             classRest.waitForGreen(index);
         }
 
+        /** An index whose item_vector has dimension 3 (not the model's), holding one refreshed item, {@code short-1}. */
+        String indexOfThreeDimensionalVectors() throws Exception {
+            String other = rest.uniqueIndexName("dim3");
+            rest.createIndex(other, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0)),
+                "mappings", Map.of("properties", Map.of("item_vector", Map.of("type", "knn_vector", "dimension", 3,
+                    "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil"))))));
+            rest.bulkIndex(other, Map.of("short-1", Map.of("item_vector", List.of(0.1, 0.2, 0.3))));
+            rest.refresh(other);
+            return other;
+        }
+
         Map<String, Object> rimirec(int user, Map<String, Object> extra) {
             Map<String, Object> q = new LinkedHashMap<>();
             q.put("model", MODEL);
@@ -117,12 +128,7 @@ class RimirecQueryIT {
         @Test
         void aHistoryIndexWithAnotherVectorDimensionIsA400NamingTheItem() throws Exception {
             // Read from the shards' vector values (refreshed), so the check on that path is the one that answers.
-            String other = rest.uniqueIndexName("dim3");
-            rest.createIndex(other, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0)),
-                "mappings", Map.of("properties", Map.of("item_vector", Map.of("type", "knn_vector", "dimension", 3,
-                    "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil"))))));
-            rest.bulkIndex(other, Map.of("short-1", Map.of("item_vector", List.of(0.1, 0.2, 0.3))));
-            rest.refresh(other);
+            String other = indexOfThreeDimensionalVectors();
             Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec",
                 Map.of("model", MODEL, "history", List.of("short-1"), "history_index", other))));
             assertEquals(400, r.status(), r.body().toString());
@@ -251,12 +257,57 @@ class RimirecQueryIT {
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "colour", "red"), 400, "colour"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "strategy", "bogus"), 400, "[strategy] is [bogus]: expected circles"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "strategy", "hymirec"), 400, "has no [interest_model] part"),
-                new Case(Map.of("history", List.of("i1")), 400, "requires [model]"));
+                new Case(Map.of("history", List.of("i1")), 400, "requires [model]"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "alpha", true), 400, "[alpha] must be a number"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "_name", Map.of("a", 1)), 400, "[_name] must be a string"),
+                new Case(Map.of("model", MODEL, "history", List.of("i1", "x".repeat(600))), 400, "is an id of more than 512 bytes"),
+                // One rimirec inside another's filter would run once per circle search of the outer one.
+                new Case(Map.of("model", MODEL, "history", List.of("i1"), "beams", 64, "filter", Map.of("bool", Map.of("filter", List.of(
+                    Map.of("rimirec", Map.of("model", MODEL, "history", List.of("i2"), "beams", 64)))))), 400,
+                    "[filter] may not contain another [rimirec] query"));
             for (Case c : cases) {
                 Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec", c.query())));
                 assertEquals(c.status(), r.status(), c.query() + " -> " + r.body());
                 assertTrue(r.body().toString().contains(c.message()), c.query() + " -> " + r.body());
             }
+        }
+
+        @Test
+        void circleSearchesWithFailedShardsFailTheQueryUnlessPartialResultsAreAllowed() throws Exception {
+            // Searched beside an index whose item_vector has another dimension, every circle's k-NN search fails on that
+            // index's shard and answers from the others: the merged list could miss items, so it must not pass as complete.
+            String other = indexOfThreeDimensionalVectors();
+            String both = "/" + index + "," + other + "/_search";
+            Rest.Result refused = rest.call("POST", both, Map.of("size", 20, "query", rimirec(7, Map.of("size", 20, "history_index", index))));
+            assertEquals(400, refused.status(), "the failing shards' own status (a dimension mismatch): " + refused.body());
+            String message = refused.body().toString();
+            assertTrue(message.contains("shard searches failed") && message.contains("circle [") && message.contains("[allow_partial_results]"),
+                message);
+
+            Rest.Result partial = rest.call("POST", both, Map.of("size", 20, "profile", true,
+                "query", rimirec(7, Map.of("size", 20, "history_index", index, "allow_partial_results", true))));
+            assertEquals(200, partial.status(), partial.body().toString());
+            assertEquals(f.expected(7, 6, 20, null, 1.0, true, null), Rest.ids(partial.body()), "the shards that answered are all of the items");
+            String profile = partial.body().path("profile").toString();
+            assertTrue(profile.contains("failed=") && profile.contains("partial=[circle ["), profile);
+            assertTrue(partial.warnings().stream().anyMatch(w -> w.contains("[rimirec] partial results: shards={total=")), partial.warnings().toString());
+
+            // Every shard answering: no warning, and the profile says so.
+            Rest.Result complete = rest.call("POST", "/" + index + "/_search", Map.of("size", 5, "profile", true, "query", rimirec(7, Map.of())));
+            assertEquals(List.of(), complete.warnings());
+            assertTrue(complete.body().path("profile").toString().contains(", failed=0}"), complete.body().path("profile").toString());
+        }
+
+        @Test
+        void aRepeatedHistoryIdIsFetchedOnceAndReadAtEveryPositionAsOffline() throws Exception {
+            // The planted users replay items, as real users do; the offline answer reads every occurrence.
+            List<String> history = f.historyIds(0);
+            int repeats = history.size() - new HashSet<>(history).size();
+            assertTrue(repeats > 0, "user 0 repeats items: " + history);
+            JsonNode r = search(Map.of("size", 20, "profile", true, "query", rimirec(0, Map.of("size", 20))));
+            assertEquals(f.expected(0, 6, 20, null, 1.0, true, null), Rest.ids(r));
+            String profile = r.path("profile").toString();
+            assertTrue(profile.contains("history=" + history.size() + "/" + history.size() + " repeated=" + repeats + " "), profile);
         }
 
         @Test

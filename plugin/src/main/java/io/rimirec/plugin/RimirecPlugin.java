@@ -19,6 +19,7 @@ import io.rimirec.plugin.query.RimirecServices;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
+import io.rimirec.plugin.query.SearchTasks;
 import io.rimirec.plugin.rest.RestModelsAction;
 import io.rimirec.plugin.settings.RimirecSettings;
 
@@ -26,6 +27,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.action.ActionRequest;
+import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -107,7 +109,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         modelCache.set(cache);
         OnnxSessionFactory sessions = new OnnxSessionFactory(RimirecSettings.onnxOptions(settings));
         logger.info("rimirec runs ONNX models on [{}]", sessions.describe());
-        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions));
+        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService::localNode));
         return List.of(store, cache);
     }
 
@@ -144,6 +146,11 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
             new QuerySpec<>(RimirecQueryBuilder.NAME, in -> new RimirecQueryBuilder(in, queryServices::get),
                 parser -> RimirecQueryBuilder.fromXContent(parser, queryServices::get))
         );
+    }
+
+    @Override
+    public List<ActionFilter> getActionFilters() {
+        return List.of(new SearchTasks());
     }
 
     @Override

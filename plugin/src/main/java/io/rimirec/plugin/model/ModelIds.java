@@ -1,5 +1,7 @@
 package io.rimirec.plugin.model;
 
+import io.rimirec.core.util.Abbreviate;
+
 import java.util.regex.Pattern;
 
 /** Model ids become file and document names, so they are restricted to a safe alphabet. */
@@ -12,7 +14,7 @@ public final class ModelIds {
     public static String validate(String id) {
         if (id == null || !VALID.matcher(id).matches() || id.contains("..")) {
             throw new IllegalArgumentException(
-                "invalid model id [" + id + "]: expected 1-128 characters from A-Z a-z 0-9 _ . - starting with a letter or digit"
+                "invalid model id [" + Abbreviate.text(id) + "]: expected 1-128 characters from A-Z a-z 0-9 _ . - starting with a letter or digit"
             );
         }
         return id;

@@ -1,8 +1,14 @@
 package io.rimirec.plugin.query;
 
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.ShardSearchFailure;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
@@ -10,6 +16,7 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The per-circle k-NN searches of one {@code rimirec} query: one search per circle in one multi-search, which runs
@@ -27,6 +34,46 @@ final class CircleSearches {
     /** One circle's hits: ids and k-NN scores, best first. */
     record Hits(List<String> ids, List<Float> scores) {}
 
+    /**
+     * Shards over all the searches of one query: how many were asked, how many failed, whether one timed out, and the
+     * first failure (which search, why, its status). A search some of whose shards failed returns the other shards'
+     * hits only: the merged answer may then miss items, and the query must not present it as complete.
+     */
+    record ShardCounts(int total, int failed, int searchesWithFailures, boolean timedOut, String firstSearch, String firstReason,
+                       RestStatus firstStatus) {
+
+        boolean partial() {
+            return failed > 0 || timedOut;
+        }
+
+        /** For the profile: {@code shards={total=6, failed=1}}, with the first failure when there is one. */
+        String describe() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "shards={total=%d, failed=%d}", total, failed));
+            if (timedOut) {
+                sb.append(" timed_out=true");
+            }
+            if (firstReason != null) {
+                sb.append(" partial=[").append(firstSearch).append(": ").append(firstReason).append(']');
+            }
+            return sb.toString();
+        }
+
+        /** The failure of a query that did not allow partial results. */
+        OpenSearchStatusException failure() {
+            String what = failed > 0
+                ? failed + " of " + total + " shard searches failed in " + searchesWithFailures + " k-NN search(es), first in " + firstSearch
+                    + ": " + firstReason
+                : "a k-NN search timed out";
+            RestStatus status = firstStatus != null && firstStatus.getStatus() < 500 ? firstStatus : RestStatus.SERVICE_UNAVAILABLE;
+            return new OpenSearchStatusException("[" + RimirecQueryBuilder.NAME + "] " + what + "; the merged answer would miss those "
+                + "shards' items, so it is refused. Retry, or set [" + RimirecQueryBuilder.ALLOW_PARTIAL_RESULTS.getPreferredName()
+                + "] to true to accept partial results (the profile and a Warning header then say what is missing)", status);
+        }
+    }
+
+    /** Every search's hits and the shard counts over all of them. */
+    record Result(List<Hits> hits, ShardCounts shards) {}
+
     /** One search per circle, {@code knn.get(i)} asking for {@code k[i]} ids and nothing else. */
     static MultiSearchRequest request(String[] indices, List<QueryBuilder> knn, int[] k) {
         MultiSearchRequest msearch = new MultiSearchRequest();
@@ -38,22 +85,50 @@ final class CircleSearches {
     }
 
     /**
-     * Each search's hits, ties broken by id so that the order does not depend on how the index is sharded. A failed
-     * search fails with its name ({@code circle [0/3]}, {@code interest [1]}) in the message.
+     * Each search's hits, ties broken by id so that the order does not depend on how the index is sharded, and the shard
+     * counts over all searches. A search that failed as a whole fails the query with its name ({@code circle [0/3]},
+     * {@code interest [1]}), the first shard's reason (not just "all shards failed") and that failure's status.
      */
-    static List<Hits> read(MultiSearchResponse response, List<String> searchNames, String field) {
+    static Result read(MultiSearchResponse response, List<String> searchNames, String field) {
         Comparator<SearchHit> best = Comparator.comparing(SearchHit::getScore).reversed().thenComparing(SearchHit::getId);
         List<Hits> out = new ArrayList<>(searchNames.size());
+        int total = 0, failed = 0, searchesWithFailures = 0;
+        boolean timedOut = false;
+        String firstSearch = null, firstReason = null;
+        RestStatus firstStatus = null;
         for (int i = 0; i < searchNames.size(); i++) {
             MultiSearchResponse.Item item = response.getResponses()[i];
             if (item.isFailure()) {
-                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] the k-NN search of " + searchNames.get(i)
-                    + " on field [" + field + "] failed: " + item.getFailureMessage(), item.getFailure());
+                throw new OpenSearchStatusException("[" + RimirecQueryBuilder.NAME + "] the k-NN search of " + searchNames.get(i)
+                    + " on field [" + field + "] failed: " + reason(item.getFailure()), ExceptionsHelper.status(item.getFailure()),
+                    item.getFailure());
             }
-            List<SearchHit> hits = new ArrayList<>(List.of(item.getResponse().getHits().getHits()));
+            SearchResponse r = item.getResponse();
+            total += r.getTotalShards();
+            timedOut |= r.isTimedOut();
+            if (r.getFailedShards() > 0) {
+                failed += r.getFailedShards();
+                searchesWithFailures++;
+                if (firstReason == null) {
+                    ShardSearchFailure[] failures = r.getShardFailures();
+                    firstSearch = searchNames.get(i);
+                    firstReason = failures.length == 0 ? "unknown" : failures[0].reason();
+                    firstStatus = failures.length == 0 ? null : failures[0].status();
+                }
+            }
+            List<SearchHit> hits = new ArrayList<>(List.of(r.getHits().getHits()));
             hits.sort(best);
             out.add(new Hits(hits.stream().map(SearchHit::getId).toList(), hits.stream().map(SearchHit::getScore).toList()));
         }
-        return out;
+        return new Result(out, new ShardCounts(total, failed, searchesWithFailures, timedOut, firstSearch, firstReason, firstStatus));
+    }
+
+    /** What went wrong, from the first shard when every shard failed ("all shards failed" alone says nothing). */
+    private static String reason(Exception failure) {
+        Throwable cause = ExceptionsHelper.unwrapCause(failure);
+        if (cause instanceof SearchPhaseExecutionException spe && spe.shardFailures().length > 0) {
+            return spe.shardFailures()[0].reason();
+        }
+        return cause.getMessage();
     }
 }

@@ -1,8 +1,10 @@
 package io.rimirec.plugin.query;
 
+import io.rimirec.core.util.Abbreviate;
 import io.rimirec.core.vector.VectorValues;
 import io.rimirec.plugin.model.ModelIds;
 
+import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.core.action.ActionListener;
@@ -15,9 +17,12 @@ import org.opensearch.core.xcontent.XContentLocation;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilderVisitor;
 import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.tasks.Task;
+import org.opensearch.transport.client.ParentTaskAssigningClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,8 +48,10 @@ import java.util.function.Supplier;
  *     "ef_search": 100,                      // HNSW candidate list (default: the index's)
  *     "history_source": "codes",             // read history ids' packed codes and decode them (default: vectors)
  *     "codes_field": "item_codes",           // where the codes are (default: item_codes)
- *     "strategy": "circles"                  // or "hymirec": the model's interest model, one k-NN search per interest
+ *     "strategy": "circles",                 // or "hymirec": the model's interest model, one k-NN search per interest
  *                                            // vector, merged by best score (beams and alpha do not apply)
+ *     "allow_partial_results": false         // answer even when some shards of a circle's search failed (then the
+ *                                            // profile and a Warning header say so); by default such a query fails
  * } }
  * </pre>
  *
@@ -67,6 +74,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     static final ParseField HISTORY_SOURCE = new ParseField("history_source");
     static final ParseField CODES_FIELD = new ParseField("codes_field");
     static final ParseField STRATEGY = new ParseField("strategy");
+    static final ParseField ALLOW_PARTIAL_RESULTS = new ParseField("allow_partial_results");
     public static final String HISTORY_SOURCE_VECTORS = "vectors";
     public static final String HISTORY_SOURCE_CODES = "codes";
     public static final String DEFAULT_CODES_FIELD = "item_codes";
@@ -77,6 +85,15 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     public static final int MAX_SIZE = 10_000;
     public static final int MAX_BEAMS = 64;
     public static final int MAX_HISTORY = 10_000;
+    /** OpenSearch's own limit on a document {@code _id}: a longer history id cannot name an item. */
+    public static final int MAX_ID_BYTES = 512;
+
+    /**
+     * How deep {@link #fromXContent} is on this thread: a rimirec clause parsed while another one is being parsed sits
+     * in that one's {@code filter}, and would be resolved once per circle search of the outer one (and its own circle
+     * searches once per circle of that...): three levels at 64 beams ran 266,305 shard searches from a 1 KB request.
+     */
+    private static final ThreadLocal<int[]> PARSE_DEPTH = ThreadLocal.withInitial(() -> new int[2]);
 
     /** How the query finds the user's interests (docs/query.md). */
     public enum Strategy {
@@ -95,7 +112,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     return s;
                 }
             }
-            throw new IllegalArgumentException("[" + STRATEGY.getPreferredName() + "] is [" + text + "]: expected "
+            throw new IllegalArgumentException("[" + STRATEGY.getPreferredName() + "] is [" + Abbreviate.text(text) + "]: expected "
                 + CIRCLES.id() + " (the default) or " + HYMIREC.id());
         }
     }
@@ -133,6 +150,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     private boolean historyFromCodes;
     private String codesField = DEFAULT_CODES_FIELD;
     private Strategy strategy = Strategy.CIRCLES;
+    private boolean allowPartialResults;
     private final Supplier<RimirecServices> services;
     /** Set on the coordinating node once resolution is under way; never serialised (see doWriteTo). */
     private Supplier<ScoredIdsQueryBuilder> resolved;
@@ -148,6 +166,15 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         }
         if (history.size() > MAX_HISTORY) {
             throw new IllegalArgumentException("[" + NAME + "] [history] has " + history.size() + " entries; at most " + MAX_HISTORY + " are accepted");
+        }
+        for (int i = 0; i < history.size(); i++) {
+            String id = history.get(i).id();
+            if (id != null && (id.isEmpty() || id.length() > MAX_ID_BYTES
+                || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ID_BYTES)) {
+                throw new IllegalArgumentException("[" + NAME + "] [history][" + i + "] is " + (id.isEmpty() ? "an empty id"
+                    : "an id of more than " + MAX_ID_BYTES + " bytes [" + Abbreviate.text(id) + "]") + ": expected a document _id (1 to "
+                    + MAX_ID_BYTES + " bytes)");
+            }
         }
         this.history = List.copyOf(history);
         this.services = services;
@@ -169,12 +196,13 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         beams = in.readVInt();
         alpha = in.readDouble();
         excludeHistory = in.readBoolean();
-        filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        filter(in.readOptionalNamedWriteable(QueryBuilder.class));
         k = in.readOptionalVInt();
         efSearch = in.readOptionalVInt();
         historyFromCodes = in.readBoolean();
         codesField = in.readString();
         strategy = in.readEnum(Strategy.class);
+        allowPartialResults = in.readBoolean();
         this.services = services;
     }
 
@@ -203,6 +231,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         out.writeBoolean(historyFromCodes);
         out.writeString(codesField);
         out.writeEnum(strategy);
+        out.writeBoolean(allowPartialResults);
     }
 
     // ---- fluent setters (validated like the parser) -------------------------------------------------------------
@@ -214,7 +243,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         } else if (HISTORY_SOURCE_VECTORS.equals(source)) {
             historyFromCodes = false;
         } else {
-            throw new IllegalArgumentException("[" + HISTORY_SOURCE.getPreferredName() + "] is [" + source + "]: expected "
+            throw new IllegalArgumentException("[" + HISTORY_SOURCE.getPreferredName() + "] is [" + Abbreviate.text(source) + "]: expected "
                 + HISTORY_SOURCE_VECTORS + " or " + HISTORY_SOURCE_CODES);
         }
         return this;
@@ -274,9 +303,41 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         return this;
     }
 
+    /** Applied inside every k-NN search; it may not contain a {@code rimirec} clause (see {@link #PARSE_DEPTH}). */
     public RimirecQueryBuilder filter(QueryBuilder filter) {
+        if (filter != null) {
+            filter.visit(new QueryBuilderVisitor() {
+                @Override
+                public void accept(QueryBuilder qb) {
+                    if (qb instanceof RimirecQueryBuilder) {
+                        throw nestedInFilter();
+                    }
+                }
+
+                @Override
+                public QueryBuilderVisitor getChildVisitor(BooleanClause.Occur occur) {
+                    return this;
+                }
+            });
+        }
         this.filter = filter;
         return this;
+    }
+
+    private static IllegalArgumentException nestedInFilter() {
+        return new IllegalArgumentException("[" + NAME + "] [" + FILTER.getPreferredName() + "] may not contain another [" + NAME
+            + "] query: it runs inside every circle's k-NN search, so each level would multiply the searches; filter on item "
+            + "fields instead, or combine rimirec queries side by side in a bool query");
+    }
+
+    /** Answer when some shards of a circle's search failed (reported in the profile and a Warning header) instead of failing. */
+    public RimirecQueryBuilder allowPartialResults(boolean allow) {
+        this.allowPartialResults = allow;
+        return this;
+    }
+
+    public boolean allowPartialResults() {
+        return allowPartialResults;
     }
 
     public RimirecQueryBuilder k(Integer k) {
@@ -389,11 +450,34 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (strategy != Strategy.CIRCLES) {
             builder.field(STRATEGY.getPreferredName(), strategy.id());
         }
+        if (allowPartialResults) {
+            builder.field(ALLOW_PARTIAL_RESULTS.getPreferredName(), true);
+        }
         printBoostAndQueryName(builder);
         builder.endObject();
     }
 
     public static RimirecQueryBuilder fromXContent(XContentParser parser, Supplier<RimirecServices> services) throws IOException {
+        int[] depth = PARSE_DEPTH.get(); // {depth, nested clause seen}
+        if (depth[0] > 0) {
+            depth[1] = 1;
+            throw new ParsingException(parser.getTokenLocation(), nestedInFilter().getMessage());
+        }
+        XContentLocation start = parser.getTokenLocation();
+        depth[0] = 1;
+        depth[1] = 0;
+        try {
+            return parse(parser, services);
+        } catch (ParsingException e) {
+            // Compound queries between the two clauses wrap the error ("[bool] failed to parse field [filter]"): say it plainly.
+            throw depth[1] == 1 ? new ParsingException(start, nestedInFilter().getMessage(), e) : e;
+        } finally {
+            depth[0] = 0;
+            depth[1] = 0;
+        }
+    }
+
+    private static RimirecQueryBuilder parse(XContentParser parser, Supplier<RimirecServices> services) throws IOException {
         XContentLocation start = parser.getTokenLocation();
         String model = null;
         List<HistoryEntry> history = null;
@@ -401,7 +485,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         String historySource = null, codesField = null, strategy = null;
         Integer size = null, beams = null, k = null, efSearch = null;
         Double alpha = null;
-        Boolean exclude = null;
+        Boolean exclude = null, allowPartial = null;
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
@@ -424,15 +508,11 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 } else if (BEAMS.match(field, parser.getDeprecationHandler())) {
                     beams = expectInt(parser, field);
                 } else if (ALPHA.match(field, parser.getDeprecationHandler())) {
-                    if (!token.isValue() || token == XContentParser.Token.VALUE_STRING && !isNumeric(parser.text())) {
-                        throw new IllegalArgumentException("[" + field + "] must be a number");
-                    }
-                    alpha = parser.doubleValue();
+                    alpha = expectNumber(parser, field);
                 } else if (EXCLUDE_HISTORY.match(field, parser.getDeprecationHandler())) {
-                    if (token != XContentParser.Token.VALUE_BOOLEAN) {
-                        throw new IllegalArgumentException("[" + field + "] must be true or false");
-                    }
-                    exclude = parser.booleanValue();
+                    exclude = expectBoolean(parser, field);
+                } else if (ALLOW_PARTIAL_RESULTS.match(field, parser.getDeprecationHandler())) {
+                    allowPartial = expectBoolean(parser, field);
                 } else if (FILTER.match(field, parser.getDeprecationHandler())) {
                     if (token != XContentParser.Token.START_OBJECT) {
                         throw new IllegalArgumentException("[" + field + "] must be a query object");
@@ -449,13 +529,17 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 } else if (STRATEGY.match(field, parser.getDeprecationHandler())) {
                     strategy = expectString(parser, field);
                 } else if (BOOST_FIELD.match(field, parser.getDeprecationHandler())) {
-                    boost = parser.floatValue();
+                    double b = expectNumber(parser, field);
+                    if (!(b >= 0) || Double.isInfinite(b) || b > Float.MAX_VALUE) {
+                        throw new IllegalArgumentException("[" + field + "] must be a finite number >= 0, got " + b);
+                    }
+                    boost = (float) b;
                 } else if (NAME_FIELD.match(field, parser.getDeprecationHandler())) {
-                    queryName = parser.text();
+                    queryName = expectString(parser, field);
                 } else {
                     throw new IllegalArgumentException(
-                        "unknown field [" + field + "]: expected one of model, history, history_index, size, beams, alpha, exclude_history, "
-                            + "filter, k, ef_search, history_source, codes_field, strategy, boost, _name"
+                        "unknown field [" + Abbreviate.text(field) + "]: expected one of model, history, history_index, size, beams, alpha, "
+                            + "exclude_history, filter, k, ef_search, history_source, codes_field, strategy, allow_partial_results, boost, _name"
                     );
                 }
             } catch (IllegalArgumentException e) {
@@ -493,6 +577,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             if (strategy != null) {
                 b.strategy(strategy);
             }
+            if (allowPartial != null) {
+                b.allowPartialResults(allowPartial);
+            }
             return b.boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             String msg = e.getMessage().startsWith("[" + NAME + "]") ? e.getMessage() : "[" + NAME + "] " + e.getMessage();
@@ -507,6 +594,21 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    private static double expectNumber(XContentParser parser, String field) throws IOException {
+        XContentParser.Token t = parser.currentToken();
+        if (t != XContentParser.Token.VALUE_NUMBER && !(t == XContentParser.Token.VALUE_STRING && isNumeric(parser.text()))) {
+            throw new IllegalArgumentException("[" + field + "] must be a number");
+        }
+        return parser.doubleValue();
+    }
+
+    private static boolean expectBoolean(XContentParser parser, String field) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.VALUE_BOOLEAN) {
+            throw new IllegalArgumentException("[" + field + "] must be true or false");
+        }
+        return parser.booleanValue();
     }
 
     private static String expectString(XContentParser parser, String field) throws IOException {
@@ -525,10 +627,10 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         try {
             d = parser.doubleValue();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("[" + field + "] must be an integer, got [" + parser.text() + "]");
+            throw new IllegalArgumentException("[" + field + "] must be an integer, got [" + Abbreviate.text(parser.text()) + "]");
         }
         if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("[" + field + "] must be an integer, got [" + parser.text() + "]");
+            throw new IllegalArgumentException("[" + field + "] must be an integer, got [" + Abbreviate.text(parser.text()) + "]");
         }
         return (int) d;
     }
@@ -555,7 +657,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     } else if ("vector".equals(f) && t == XContentParser.Token.START_ARRAY) {
                         vector = VectorValues.parse(parser.list(), "history[" + position + "].vector", -1);
                     } else {
-                        throw new IllegalArgumentException("[history][" + position + "] has an unknown or malformed field [" + f
+                        throw new IllegalArgumentException("[history][" + position + "] has an unknown or malformed field [" + Abbreviate.text(f)
                             + "]: expected [id] (a string) and/or [vector] (an array of numbers)");
                     }
                 }
@@ -591,7 +693,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         SetOnce<ScoredIdsQueryBuilder> result = new SetOnce<>();
         RimirecQueryBuilder pending = copy();
         pending.resolved = result::get;
-        coordinator.registerAsyncAction((client, listener) -> new RimirecResolver(this, indices, client, s)
+        Task task = SearchTasks.current();
+        coordinator.registerAsyncAction((client, listener) -> new RimirecResolver(this, indices,
+            task == null ? client : new ParentTaskAssigningClient(client, s.localNode().get(), task), task, s)
             .run(ActionListener.wrap(r -> {
                 result.set(r);
                 listener.onResponse(null);
@@ -613,6 +717,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         c.historyFromCodes = historyFromCodes;
         c.codesField = codesField;
         c.strategy = strategy;
+        c.allowPartialResults = allowPartialResults;
         c.boost(boost());
         c.queryName(queryName());
         return c;
@@ -639,12 +744,14 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && Objects.equals(efSearch, o.efSearch)
             && historyFromCodes == o.historyFromCodes
             && codesField.equals(o.codesField)
-            && strategy == o.strategy;
+            && strategy == o.strategy
+            && allowPartialResults == o.allowPartialResults;
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, strategy);
+        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, strategy,
+            allowPartialResults);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.util.Abbreviate;
 import io.rimirec.core.vector.VectorValues;
 import io.rimirec.plugin.history.HistoryVectorsAction;
 import io.rimirec.plugin.knn.KnnQueries;
@@ -17,12 +18,16 @@ import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.common.logging.HeaderWarning;
 import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
+import org.opensearch.tasks.CancellableTask;
+import org.opensearch.tasks.Task;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
@@ -35,6 +40,8 @@ import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Resolves one {@code rimirec} query on the coordinating node, asynchronously and in this order (DESIGN §1, §3):
@@ -51,6 +58,8 @@ final class RimirecResolver {
     private final RimirecQueryBuilder query;
     private final String[] searchedIndices;
     private final Client client;
+    /** The search task this clause runs under (its searches are the task's children), or null when it is not known. */
+    private final Task task;
     private final RimirecServices services;
 
     private LoadedModel model;
@@ -59,6 +68,9 @@ final class RimirecResolver {
     /** Ids of history items whose vector is not the indexed one (given inline, or decoded from codes): see excludedIn. */
     private final Set<String> leafUncertain = new HashSet<>();
     private final List<String> missing = new ArrayList<>();
+    /** History entries whose id came earlier in the history too (fetched once, read at each position). */
+    private int repeated;
+    private CircleSearches.ShardCounts shards;
     private RecallPlanner.Plan plan;
     private int[] circleK;
     private String userVectorsName;
@@ -67,10 +79,11 @@ final class RimirecResolver {
     private long interestNanos;
     private long startNanos;
 
-    RimirecResolver(RimirecQueryBuilder query, String[] searchedIndices, Client client, RimirecServices services) {
+    RimirecResolver(RimirecQueryBuilder query, String[] searchedIndices, Client client, Task task, RimirecServices services) {
         this.query = query;
         this.searchedIndices = searchedIndices;
         this.client = client;
+        this.task = task;
         this.services = services;
     }
 
@@ -79,8 +92,17 @@ final class RimirecResolver {
         services.models().getModel(query.model(), ActionListener.wrap(m -> {
             model = m;
             fields = m.bundle().manifest().fields();
+            checkNotCancelled();
             fetchHistory(listener);
         }, listener::onFailure));
+    }
+
+    /** Stops between steps once the search was cancelled: its child searches are cancelled with it, ours are not started. */
+    private void checkNotCancelled() {
+        if (task instanceof CancellableTask c && c.isCancelled()) {
+            throw new TaskCancelledException("[" + RimirecQueryBuilder.NAME + "] the search was cancelled"
+                + (c.getReasonCancelled() == null ? "" : ": " + c.getReasonCancelled()));
+        }
     }
 
     // ---- 1. history --------------------------------------------------------------------------------------------
@@ -94,7 +116,7 @@ final class RimirecResolver {
             return;
         }
         String index = historyIndex();
-        List<String> ids = toFetch.stream().map(RimirecQueryBuilder.HistoryEntry::id).toList();
+        List<String> ids = toFetch.stream().map(RimirecQueryBuilder.HistoryEntry::id).distinct().toList();
         if (query.historyFromCodes()) {
             HistoryCodes.codebook(model); // fails early, before any fetch, for a model without a codebook
             multiGet(index, ids, Map.of(), t0, listener);
@@ -123,8 +145,8 @@ final class RimirecResolver {
             try {
                 VectorValues.parse(e.getValue(), fields.vector(), model.tree().dimension());
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + e.getKey() + "] in [" + index
-                    + "]: " + ex.getMessage());
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + Abbreviate.text(e.getKey())
+                    + "] in [" + index + "]: " + ex.getMessage());
             }
         }
         return vectors;
@@ -183,8 +205,8 @@ final class RimirecResolver {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (MultiGetItemResponse item : response.getResponses()) {
             if (item.isFailed()) {
-                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] could not read history item [" + item.getId()
-                    + "] from [" + index + "]: " + item.getFailure().getMessage());
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] could not read history item ["
+                    + Abbreviate.text(item.getId()) + "] from [" + index + "]: " + item.getFailure().getMessage());
             }
             if (!item.getResponse().isExists() || item.getResponse().getSourceAsMap() == null) {
                 continue;
@@ -198,8 +220,8 @@ final class RimirecResolver {
                     ? HistoryCodes.decode(raw, historyField(), HistoryCodes.codebook(model))
                     : VectorValues.parse(raw, fields.vector(), model.tree().dimension()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + item.getId() + "] in ["
-                    + index + "]: " + e.getMessage());
+                throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] history item [" + Abbreviate.text(item.getId())
+                    + "] in [" + index + "]: " + e.getMessage());
             }
         }
         return out;
@@ -209,8 +231,14 @@ final class RimirecResolver {
     private void collectHistory(Map<String, float[]> fetched, ActionListener<ScoredIdsQueryBuilder> listener) {
         try {
             CircleTree tree = model.tree();
+            // A repeated id is fetched once but read at every position: repeats are part of a user's sequence (a song
+            // played again), the models were trained on sequences with them, and the offline evaluation reads them too.
+            Set<String> seen = new HashSet<>();
             int position = 0;
             for (RimirecQueryBuilder.HistoryEntry h : query.history()) {
+                if (h.id() != null && !seen.add(h.id())) {
+                    repeated++;
+                }
                 float[] v = h.vector();
                 if (v != null) {
                     if (v.length != tree.dimension()) {
@@ -239,6 +267,12 @@ final class RimirecResolver {
             listener.onFailure(e);
             return;
         }
+        try {
+            checkNotCancelled();
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
         if (query.strategy() == RimirecQueryBuilder.Strategy.HYMIREC) {
             interestsAndSearch(listener);
         } else {
@@ -261,7 +295,7 @@ final class RimirecResolver {
             }
             interests = interestModel.interests(vectors, query.historyFromCodes());
             interestNanos = System.nanoTime() - generateStart;
-            String[] excluded = query.excludeHistory() ? history.stream().map(HistoryItem::id).filter(java.util.Objects::nonNull).distinct()
+            String[] excluded = query.excludeHistory() ? history.stream().map(HistoryItem::id).filter(Objects::nonNull).distinct()
                 .toArray(String[]::new) : new String[0];
             BoolQueryBuilder filter = knnFilter(null, excluded);
             List<QueryBuilder> knn = new ArrayList<>(interests.length);
@@ -280,12 +314,34 @@ final class RimirecResolver {
 
     /** Runs the k-NN multi-search, timing it, then {@code merge}; a failure fails the query. */
     private void searchThen(MultiSearchRequest msearch, ActionListener<ScoredIdsQueryBuilder> listener,
-                            java.util.function.Consumer<MultiSearchResponse> merge) {
+                            Consumer<MultiSearchResponse> merge) {
+        try {
+            checkNotCancelled();
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
         long t0 = System.nanoTime();
         client.multiSearch(msearch, ActionListener.wrap(response -> {
             knnNanos = System.nanoTime() - t0;
             merge.accept(response);
         }, listener::onFailure));
+    }
+
+    /**
+     * The searches' hits when every shard answered, or when the query allows partial results (then a Warning header
+     * says what is missing, as the profile does); otherwise the query fails and says why and how to opt in.
+     */
+    private List<CircleSearches.Hits> complete(MultiSearchResponse response, List<String> names) {
+        CircleSearches.Result result = CircleSearches.read(response, names, fields.vector());
+        shards = result.shards();
+        if (shards.partial()) {
+            if (!query.allowPartialResults()) {
+                throw shards.failure();
+            }
+            HeaderWarning.addWarning("[" + RimirecQueryBuilder.NAME + "] partial results: " + shards.describe());
+        }
+        return result.hits();
     }
 
     private void mergeInterests(MultiSearchResponse response, int count, int k, ActionListener<ScoredIdsQueryBuilder> listener) {
@@ -296,7 +352,7 @@ final class RimirecResolver {
                 names.add("interest [" + i + "]");
             }
             List<BestScoreMerge.Candidates> candidates = new ArrayList<>(count);
-            for (CircleSearches.Hits hits : CircleSearches.read(response, names, fields.vector())) {
+            for (CircleSearches.Hits hits : complete(response, names)) {
                 candidates.add(new BestScoreMerge.Candidates(hits.ids(), hits.scores()));
             }
             List<BestScoreMerge.Hit> merged = BestScoreMerge.merge(candidates, query.size());
@@ -313,10 +369,7 @@ final class RimirecResolver {
             }
             StringBuilder sb = new StringBuilder("rimirec model=").append(model.id()).append(" strategy=hymirec interests=").append(count)
                 .append(" k=").append(k).append(" hits_per_interest=").append(Arrays.toString(perInterest));
-            sb.append(String.format(Locale.ROOT, " history=%d/%d", history.size(), history.size() + missing.size()));
-            if (!missing.isEmpty()) {
-                sb.append(" (").append(missingText()).append(')');
-            }
+            appendHistoryAndShards(sb);
             sb.append(" onnx=").append(services.sessions().describe());
             sb.append(String.format(Locale.ROOT, " timings_ms={history_fetch=%.2f, interests=%.2f, knn=%.2f, merge=%.2f, resolve=%.2f}",
                 historyNanos / 1e6, interestNanos / 1e6, knnNanos / 1e6, mergeNanos / 1e6, (System.nanoTime() - startNanos) / 1e6));
@@ -406,7 +459,7 @@ final class RimirecResolver {
             long t0 = System.nanoTime();
             List<RecallPlanner.CirclePlan> circles = plan.circles();
             List<String> names = circles.stream().map(c -> c.circle().toString()).toList();
-            List<CircleSearches.Hits> found = CircleSearches.read(response, names.stream().map(c -> "circle [" + c + "]").toList(), fields.vector());
+            List<CircleSearches.Hits> found = complete(response, names.stream().map(c -> "circle [" + c + "]").toList());
             List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(circles.size());
             Map<String, Float> knnScore = new HashMap<>();
             for (int i = 0; i < circles.size(); i++) {
@@ -452,10 +505,8 @@ final class RimirecResolver {
             sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s p=%.4f k=%d quota=%s history=%d hits=%d", c.circle(),
                 c.probability(), circleK[i], qh[1] == 0 ? "-" : Integer.toString(qh[0]), c.historyItems(), qh[1]));
         }
-        sb.append(String.format(Locale.ROOT, "] history=%d/%d", history.size(), history.size() + missing.size()));
-        if (!missing.isEmpty()) {
-            sb.append(" (").append(missingText()).append(')');
-        }
+        sb.append(']');
+        appendHistoryAndShards(sb);
         sb.append(" onnx=").append(services.sessions().describe());
         // resolve: the whole clause, from the model lookup to the merged ids, including waits between the steps.
         sb.append(String.format(Locale.ROOT, " user_vectors=%s timings_ms={history_fetch=%.2f, generate=%.2f, user_vectors=%.2f, knn=%.2f, merge=%.2f, resolve=%.2f}",
@@ -464,8 +515,20 @@ final class RimirecResolver {
         return sb.toString();
     }
 
+    /** {@code history=found/asked}, what was not found, how many entries repeat an earlier id, and the shard counts. */
+    private void appendHistoryAndShards(StringBuilder sb) {
+        sb.append(String.format(Locale.ROOT, " history=%d/%d", history.size(), history.size() + missing.size()));
+        if (!missing.isEmpty()) {
+            sb.append(" (").append(missingText()).append(')');
+        }
+        if (repeated > 0) {
+            sb.append(" repeated=").append(repeated);
+        }
+        sb.append(' ').append(shards.describe());
+    }
+
     private String missingText() {
-        List<String> shown = missing.subList(0, Math.min(MAX_MISSING_IDS_SHOWN, missing.size()));
+        List<String> shown = missing.subList(0, Math.min(MAX_MISSING_IDS_SHOWN, missing.size())).stream().map(Abbreviate::text).toList();
         return "not found: " + String.join(", ", shown) + (missing.size() > shown.size() ? " and " + (missing.size() - shown.size()) + " more" : "");
     }
 }

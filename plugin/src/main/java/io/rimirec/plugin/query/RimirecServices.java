@@ -2,7 +2,10 @@ package io.rimirec.plugin.query;
 
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.plugin.model.ModelProvider;
+import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.threadpool.ThreadPool;
+
+import java.util.function.Supplier;
 
 /**
  * What the {@code rimirec} query needs from the node. Query parsers are registered before the plugin's components
@@ -12,5 +15,7 @@ import org.opensearch.threadpool.ThreadPool;
  * @param threadPool the node's pools; inference runs on {@code RimirecPlugin.THREAD_POOL}
  * @param executor   the name of that pool
  * @param sessions   ONNX Runtime sessions (CPU, or CUDA when configured and available)
+ * @param localNode  this node, the parent of the searches a query starts under its search task
  */
-public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions) {}
+public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions,
+                              Supplier<DiscoveryNode> localNode) {}

@@ -2,11 +2,16 @@ package io.rimirec.plugin.query;
 
 import org.apache.lucene.search.TotalHits;
 import org.junit.jupiter.api.Test;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.NoShardAvailableActionException;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchResponseSections;
 import org.opensearch.action.search.ShardSearchFailure;
+import org.opensearch.core.index.shard.ShardId;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.SearchHits;
@@ -14,6 +19,7 @@ import org.opensearch.search.SearchHits;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,18 +41,58 @@ class CircleSearchesTests {
         MultiSearchResponse ok = new MultiSearchResponse(new MultiSearchResponse.Item[] {
             new MultiSearchResponse.Item(response(hit("b", 0.5f), hit("c", 0.9f), hit("a", 0.5f)), null),
             new MultiSearchResponse.Item(response(), null)}, 1);
-        List<CircleSearches.Hits> hits = CircleSearches.read(ok, List.of("circle [2]", "circle [2/1]"), "item_vector");
+        CircleSearches.Result result = CircleSearches.read(ok, List.of("circle [2]", "circle [2/1]"), "item_vector");
+        List<CircleSearches.Hits> hits = result.hits();
         assertEquals(List.of("c", "a", "b"), hits.get(0).ids());
         assertEquals(List.of(0.9f, 0.5f, 0.5f), hits.get(0).scores());
         assertEquals(List.of(), hits.get(1).ids());
+        assertFalse(result.shards().partial());
+        assertEquals("shards={total=2, failed=0}", result.shards().describe());
 
         MultiSearchResponse failed = new MultiSearchResponse(new MultiSearchResponse.Item[] {
             new MultiSearchResponse.Item(response(), null),
             new MultiSearchResponse.Item(null, new IllegalArgumentException("dimension mismatch"))}, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        OpenSearchStatusException e = assertThrows(OpenSearchStatusException.class,
             () -> CircleSearches.read(failed, List.of("circle [2]", "circle [2/1]"), "item_vector"));
         assertTrue(e.getMessage().contains("circle [2/1]") && e.getMessage().contains("[item_vector]")
             && e.getMessage().contains("dimension mismatch"), e.getMessage());
+        assertEquals(RestStatus.BAD_REQUEST, e.status(), "the caller's mistake");
+    }
+
+    @Test
+    void aSearchWhoseEveryShardFailedSaysTheFirstShardsReasonNotJustAllShardsFailed() {
+        ShardSearchFailure shard = new ShardSearchFailure(new IllegalArgumentException("field [item_vector] is not a knn_vector"));
+        SearchPhaseExecutionException all = new SearchPhaseExecutionException("query", "all shards failed", new ShardSearchFailure[] {shard});
+        MultiSearchResponse failed = new MultiSearchResponse(new MultiSearchResponse.Item[] {new MultiSearchResponse.Item(null, all)}, 1);
+        OpenSearchStatusException e = assertThrows(OpenSearchStatusException.class,
+            () -> CircleSearches.read(failed, List.of("interest [0]"), "item_vector"));
+        assertTrue(e.getMessage().contains("is not a knn_vector"), e.getMessage());
+        assertEquals(RestStatus.BAD_REQUEST, e.status());
+    }
+
+    @Test
+    void shardsThatFailedInsideASearchAreCountedAndRefusedUnlessPartialResultsAreAllowed() {
+        ShardSearchFailure down = new ShardSearchFailure(new NoShardAvailableActionException(new ShardId("items", "_na_", 2), "node left"));
+        MultiSearchResponse partial = new MultiSearchResponse(new MultiSearchResponse.Item[] {
+            new MultiSearchResponse.Item(response(hit("a", 0.9f)), null),
+            new MultiSearchResponse.Item(response(3, new ShardSearchFailure[] {down}, hit("b", 0.8f)), null)}, 1);
+        CircleSearches.Result result = CircleSearches.read(partial, List.of("circle [2]", "circle [2/1]"), "item_vector");
+        assertEquals(List.of("b"), result.hits().get(1).ids(), "the shards that answered still give their hits");
+        CircleSearches.ShardCounts shards = result.shards();
+        assertTrue(shards.partial());
+        assertEquals(4, shards.total());
+        assertEquals(1, shards.failed());
+        assertTrue(shards.describe().startsWith("shards={total=4, failed=1} partial=[circle [2/1]: "), shards.describe());
+        OpenSearchStatusException e = shards.failure();
+        assertEquals(RestStatus.SERVICE_UNAVAILABLE, e.status(), "a shard that is not there is worth a retry");
+        assertTrue(e.getMessage().contains("1 of 4 shard searches failed") && e.getMessage().contains("circle [2/1]")
+            && e.getMessage().contains("[allow_partial_results]"), e.getMessage());
+    }
+
+    private static SearchResponse response(int shards, ShardSearchFailure[] failures, SearchHit... hits) {
+        SearchHits sh = new SearchHits(hits, new TotalHits(hits.length, TotalHits.Relation.EQUAL_TO), 1f);
+        return new SearchResponse(new SearchResponseSections(sh, null, null, false, false, null, 1), null, shards,
+            shards - failures.length, 0, 1, failures, SearchResponse.Clusters.EMPTY);
     }
 
     private static SearchHit hit(String id, float score) {

@@ -1,5 +1,6 @@
 package io.rimirec.plugin.query;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +20,9 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.TermQueryBuilder;
 
 /** The rimirec clause's DSL: xcontent and stream round-trips with every field, and errors that name the field. */
@@ -31,7 +34,11 @@ class RimirecQueryBuilderTests {
         new NamedWriteableRegistry.Entry(QueryBuilder.class, TermQueryBuilder.NAME, TermQueryBuilder::new)));
 
     static RimirecQueryBuilder parse(String json) throws IOException {
-        XContentParser p = JsonXContent.jsonXContent.createParser(XCONTENT, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json);
+        return parse(json, XCONTENT);
+    }
+
+    static RimirecQueryBuilder parse(String json, NamedXContentRegistry registry) throws IOException {
+        XContentParser p = JsonXContent.jsonXContent.createParser(registry, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json);
         p.nextToken(); // {
         p.nextToken(); // rimirec
         p.nextToken(); // {
@@ -42,7 +49,8 @@ class RimirecQueryBuilderTests {
         return new RimirecQueryBuilder("ml1m", List.of(new HistoryEntry("1193", null), new HistoryEntry("661", new float[] {0.5f, -1f}),
             new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
             .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
-            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes").strategy("hymirec");
+            .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes").strategy("hymirec")
+            .allowPartialResults(true);
     }
 
     @Test
@@ -98,10 +106,57 @@ class RimirecQueryBuilderTests {
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"strategy\": \"llm\"}}",
                 "[strategy] is [llm]: expected circles (the default) or hymirec"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"strategy\": 3}}", "[strategy] must be a string"},
-            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"colour\": \"red\"}}", "colour"});
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"colour\": \"red\"}}", "colour"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"alpha\": true}}", "[alpha] must be a number"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"alpha\": \"x\"}}", "[alpha] must be a number"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"_name\": {\"a\": 1}}}", "[_name] must be a string"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"boost\": [1]}}", "[boost] must be a number"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"boost\": -2}}", "[boost] must be a finite number >= 0"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"allow_partial_results\": \"yes\"}}",
+                "[allow_partial_results] must be true or false"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\", \"\"]}}", "[history][1] is an empty id"});
         for (String[] c : cases) {
             ParsingException e = assertThrows(ParsingException.class, () -> parse(c[0]), c[0]);
             assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
         }
+    }
+
+    private static String head(String message) {
+        return message.substring(0, Math.min(200, message.length()));
+    }
+
+    @Test
+    void aHugeIdIsRefusedWithoutBeingEchoedWhole() {
+        String huge = "x".repeat(1_000_000);
+        ParsingException e = assertThrows(ParsingException.class,
+            () -> parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\", \"" + huge + "\"]}}"));
+        assertTrue(e.getMessage().contains("[history][1] is an id of more than 512 bytes"), head(e.getMessage()));
+        assertTrue(e.getMessage().length() < 500, "the id is abbreviated: " + e.getMessage().length() + " characters");
+        e = assertThrows(ParsingException.class, () -> parse("{\"rimirec\": {\"model\": \"" + huge + "\", \"history\": [\"a\"]}}"));
+        assertTrue(e.getMessage().contains("invalid model id") && e.getMessage().length() < 500, head(e.getMessage()));
+        e = assertThrows(ParsingException.class, () -> parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"" + huge.substring(0, 40_000) + "\": 1}}"));
+        assertTrue(e.getMessage().contains("unknown field") && e.getMessage().length() < 800, head(e.getMessage()));
+    }
+
+    @Test
+    void aRimirecClauseInsideTheFilterIsRefusedAtAnyDepth() {
+        NamedXContentRegistry registry = new NamedXContentRegistry(List.of(
+            new NamedXContentRegistry.Entry(QueryBuilder.class, new ParseField(TermQueryBuilder.NAME), TermQueryBuilder::fromXContent),
+            new NamedXContentRegistry.Entry(QueryBuilder.class, new ParseField(BoolQueryBuilder.NAME), BoolQueryBuilder::fromXContent),
+            new NamedXContentRegistry.Entry(QueryBuilder.class, new ParseField(RimirecQueryBuilder.NAME),
+                p -> RimirecQueryBuilder.fromXContent(p, () -> null))));
+        String inner = "{\"rimirec\": {\"model\": \"m\", \"history\": [\"b\"], \"beams\": 64}}";
+        for (String filter : List.of(inner, "{\"bool\": {\"filter\": [{\"term\": {\"a\": 1}}, {\"bool\": {\"should\": [" + inner + "]}}]}}")) {
+            ParsingException e = assertThrows(ParsingException.class, () -> parse(
+                "{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"beams\": 64, \"filter\": " + filter + "}}", registry), filter);
+            assertTrue(e.getMessage().contains("[filter] may not contain another [rimirec] query"), e.getMessage());
+        }
+        // The Java API and the transport stream check the same.
+        RimirecQueryBuilder nested = new RimirecQueryBuilder("m", List.of(new HistoryEntry("b", null)), () -> null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RimirecQueryBuilder("m",
+            List.of(new HistoryEntry("a", null)), () -> null).filter(QueryBuilders.boolQuery().must(QueryBuilders.boolQuery().filter(nested))));
+        assertTrue(e.getMessage().contains("may not contain another [rimirec]"), e.getMessage());
+        // A parse that failed leaves nothing behind on the thread: the next query parses.
+        assertDoesNotThrow(() -> parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"filter\": {\"term\": {\"a\": 1}}}}", registry));
     }
 }
