@@ -52,6 +52,34 @@ public final class VectorValues {
         return out;
     }
 
+    /**
+     * Refuses a vector the tree and the k-NN engine cannot place: a zero vector under cosine (no direction), and a
+     * vector whose squared norm leaves single precision (both compute in float: at a scale of 1e19 the squares overflow
+     * to infinity, at 1e-23 they underflow to 0, and every such vector silently landed in the first leaf).
+     *
+     * @throws IllegalArgumentException naming the field, its norm and what to do
+     */
+    public static float[] checkMagnitude(float[] v, String field, Metric metric) {
+        double squared = 0;
+        for (float x : v) {
+            squared += (double) x * x;
+        }
+        if (squared == 0) {
+            if (metric == Metric.COSINE) {
+                throw new IllegalArgumentException("field [" + field + "] is a zero vector: a cosine model cannot place it (it has no "
+                    + "direction); leave it out, or give the item a real vector");
+            }
+            return v;
+        }
+        if (squared >= Float.MAX_VALUE || squared < Float.MIN_NORMAL) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "field [%s] has a norm of %.3g, too %s for "
+                + "single-precision similarity (the circle tree and k-NN compute in float, where its squares %s); scale the "
+                + "vector, e.g. to unit length", field, Math.sqrt(squared), squared >= Float.MAX_VALUE ? "large" : "small",
+                squared >= Float.MAX_VALUE ? "overflow" : "underflow"));
+        }
+        return v;
+    }
+
     private static float element(Object v, String field, int position) {
         if (v instanceof Number n) {
             return n.floatValue();

@@ -117,7 +117,7 @@ public final class CircleProcessor extends AbstractProcessor {
         CircleTree tree = model.tree();
         float[] vector;
         try {
-            vector = VectorValues.parse(raw, vectorField, tree.dimension());
+            vector = VectorValues.checkMagnitude(VectorValues.parse(raw, vectorField, tree.dimension()), vectorField, tree.metric());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("[" + TYPE + "] model [" + modelId + "]: " + e.getMessage(), e);
         }

@@ -135,6 +135,26 @@ class CircleProcessorTests {
     }
 
     @Test
+    void testDegenerateVectorsAreRefusedNamingTheFieldInsteadOfLandingInTheFirstLeaf() throws Exception {
+        String[][] cases = {
+            {"0.0", "0.0", "field [item_vector] is a zero vector: a cosine model cannot place it"},
+            {"1e20", "-1e20", "field [item_vector] has a norm of 1.41e+20, too large for single-precision similarity"},
+            {"1e-24", "0", "field [item_vector] has a norm of 1.00e-24, too small for single-precision similarity"}};
+        for (String[] c : cases) {
+            List<Double> v = List.of(Double.parseDouble(c[0]), Double.parseDouble(c[1]));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(processor(Map.of()), doc(Map.of("item_vector", v))), v.toString());
+            assertContains(e.getMessage(), "model [m1]");
+            assertContains(e.getMessage(), c[2]);
+        }
+        // Large and small scales that float still holds are placed by direction, as the unit vector is.
+        for (double scale : new double[] {1e-15, 1, 1e15}) {
+            IngestDocument d = run(processor(Map.of()), doc(Map.of("item_vector", List.of(0.9 * scale, -0.3 * scale))));
+            assertEquals(List.of("0", "0/1"), d.getFieldValue("circles", List.class), "scale " + scale);
+        }
+    }
+
+    @Test
     void testNonNumericValueNamesPosition() throws Exception {
         IllegalArgumentException e = assertThrows(
             IllegalArgumentException.class,
