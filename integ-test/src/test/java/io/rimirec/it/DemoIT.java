@@ -23,11 +23,12 @@ class DemoIT extends ClusterTestCase {
     void theDemoTrainsUploadsIndexesAndAnswersWithCirclesThatHoldTheirHits() throws Exception {
         Demo.Options options = Demo.Options.defaults().withItems(4000).withLeafCapacity(200).withIndex("items-demo-it")
             .withModelId("demo-it").withTraining(600, 3);
-        // Deleted newest first: the index, the model, then the templates in the order they depend on each other.
+        // Deleted newest first: the index, the pipeline (a model a pipeline names cannot be deleted), the model, then the
+        // templates in the order they depend on each other.
         rest.deleteAfter("/_component_template/rimirec-items-mappings");
-        rest.deleteAfter("/_ingest/pipeline/rimirec-items");
         rest.deleteAfter("/_index_template/rimirec-items");
         rest.deleteAfter("/_plugins/rimirec/models/demo-it");
+        rest.deleteAfter("/_ingest/pipeline/rimirec-items");
         rest.deleteAfter("/items-demo-it");
         StringWriter log = new StringWriter();
         Demo.Report report = new Demo(new JsonHttp(cluster.restClient()), options, new PrintWriter(log), ProgressListener.NONE).run();

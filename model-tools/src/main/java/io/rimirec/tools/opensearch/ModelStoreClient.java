@@ -32,6 +32,11 @@ public final class ModelStoreClient {
     }
 
     public JsonNode delete(String modelId) throws IOException {
-        return http.delete(BASE + "/" + modelId);
+        return delete(modelId, false);
+    }
+
+    /** @param force delete even while an ingest pipeline names the model (the cluster refuses that otherwise) */
+    public JsonNode delete(String modelId, boolean force) throws IOException {
+        return http.delete(BASE + "/" + modelId + (force ? "?force=true" : ""));
     }
 }

@@ -26,24 +26,37 @@ public final class DeleteModelAction extends ActionType<DeleteModelAction.Respon
 
     public static final class Request extends ActionRequest {
         private final String modelId;
+        /** Delete even when an ingest pipeline names the model (its writes then fail until the pipeline changes). */
+        private final boolean force;
 
         public Request(String modelId) {
+            this(modelId, false);
+        }
+
+        public Request(String modelId, boolean force) {
             this.modelId = modelId;
+            this.force = force;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
             modelId = in.readString();
+            force = in.readBoolean();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             out.writeString(modelId);
+            out.writeBoolean(force);
         }
 
         public String modelId() {
             return modelId;
+        }
+
+        public boolean force() {
+            return force;
         }
 
         @Override

@@ -26,7 +26,7 @@ import static org.opensearch.rest.RestRequest.Method.PUT;
  *   PUT    /_plugins/rimirec/models/{id}   {"bundle": "&lt;base64 of the bundle zip&gt;"}   upload or replace
  *   GET    /_plugins/rimirec/models/{id}                                           metadata and manifest
  *   GET    /_plugins/rimirec/models                                                all models
- *   DELETE /_plugins/rimirec/models/{id}
+ *   DELETE /_plugins/rimirec/models/{id}[?force=true]   (refused while an ingest pipeline names the model, unless forced)
  * </pre>
  * The bundle travels base64-encoded because OpenSearch's REST layer accepts only JSON-family bodies (CBOR and SMILE
  * bodies may carry it as raw binary). {@code rimirec model upload} does this for you.
@@ -59,8 +59,10 @@ public final class RestModelsAction extends BaseRestHandler {
                 PutModelAction.Request put = new PutModelAction.Request(id, parseBundle(request));
                 yield channel -> client.execute(PutModelAction.INSTANCE, put, new RestToXContentListener<>(channel));
             }
-            case DELETE -> channel -> client.execute(DeleteModelAction.INSTANCE, new DeleteModelAction.Request(id),
-                new RestToXContentListener<>(channel));
+            case DELETE -> {
+                DeleteModelAction.Request delete = new DeleteModelAction.Request(id, request.paramAsBoolean("force", false));
+                yield channel -> client.execute(DeleteModelAction.INSTANCE, delete, new RestToXContentListener<>(channel));
+            }
             default -> channel -> client.execute(GetModelAction.INSTANCE, new GetModelAction.Request(id),
                 new RestToXContentListener<>(channel));
         };
