@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rimirec.tools.cluster.LocalCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -308,6 +312,52 @@ class RimirecQueryIT {
             assertEquals(f.expected(0, 6, 20, null, 1.0, true, null), Rest.ids(r));
             String profile = r.path("profile").toString();
             assertTrue(profile.contains("history=" + history.size() + "/" + history.size() + " repeated=" + repeats + " "), profile);
+        }
+
+        @Test
+        void theCircleSearchesAreChildrenOfTheSearchTaskAndAreCancelledWithIt() throws Exception {
+            // A script filter that loops per document makes every circle's k-NN search slow enough to be seen running.
+            Map<String, Object> slow = Map.of("script", Map.of("script", Map.of("source",
+                "long s = 0; for (int i = 0; i < params.n; i++) { s += i; } return s >= 0;", "params", Map.of("n", 900_000))));
+            Map<String, Object> body = Map.of("size", 20, "query", rimirec(7, Map.of("size", 20, "beams", 64, "filter", slow)));
+            CompletableFuture<Rest.Result> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return rest.call("POST", "/" + index + "/_search", body);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String parent = null;
+            int children = 0;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (children == 0 && !running.isDone() && System.nanoTime() < deadline) {
+                JsonNode nodes = rest.get("/_tasks?actions=indices:data/read/*search*&detailed=true").path("nodes");
+                Map<String, String> parentOf = new LinkedHashMap<>();
+                for (JsonNode node : nodes) {
+                    node.path("tasks").fields().forEachRemaining(t -> {
+                        if (t.getValue().path("action").asText().equals("indices:data/read/search")
+                            && t.getValue().path("description").asText().contains("rimirec")) {
+                            parentOf.put(t.getKey(), null);
+                        } else if (t.getValue().path("action").asText().equals("indices:data/read/msearch")) {
+                            parentOf.put(t.getKey(), t.getValue().path("parent_task_id").asText(""));
+                        }
+                    });
+                }
+                for (Map.Entry<String, String> t : parentOf.entrySet()) {
+                    if (t.getValue() == null) {
+                        parent = t.getKey();
+                    }
+                }
+                String p = parent;
+                children = p == null ? 0 : (int) parentOf.values().stream().filter(p::equals).count();
+                Thread.sleep(20);
+            }
+            assertTrue(parent != null && children > 0, "the circle multi-search ran as a child of search task " + parent + " (finished first: "
+                + running.isDone() + ")");
+            rest.post("/_tasks/" + parent + "/_cancel", Map.of());
+            Rest.Result r = running.get(60, TimeUnit.SECONDS);
+            // Without the parent link the circle searches ran on for 12.7 s after the cancel and the search answered 200.
+            assertTrue(r.status() != 200 && r.body().toString().toLowerCase(java.util.Locale.ROOT).contains("cancel"), r.status() + " " + r.body());
         }
 
         @Test
