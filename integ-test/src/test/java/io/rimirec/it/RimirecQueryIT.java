@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -357,7 +358,7 @@ class RimirecQueryIT {
             rest.post("/_tasks/" + parent + "/_cancel", Map.of());
             Rest.Result r = running.get(60, TimeUnit.SECONDS);
             // Without the parent link the circle searches ran on for 12.7 s after the cancel and the search answered 200.
-            assertTrue(r.status() != 200 && r.body().toString().toLowerCase(java.util.Locale.ROOT).contains("cancel"), r.status() + " " + r.body());
+            assertTrue(r.status() != 200 && r.body().toString().toLowerCase(Locale.ROOT).contains("cancel"), r.status() + " " + r.body());
         }
 
         @Test

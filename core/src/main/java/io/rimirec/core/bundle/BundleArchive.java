@@ -24,6 +24,9 @@ import java.util.zip.ZipOutputStream;
  */
 public final class BundleArchive {
 
+    /** The largest file a bundle can hold: one Java array (whatever limit the caller sets). */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
     private BundleArchive() {}
 
     /** A bundle that cannot be used; the message says which file or field and what is wrong. */
@@ -111,6 +114,7 @@ public final class BundleArchive {
     public static ModelBundle read(byte[] zipBytes, long maxBytes, String limitName) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         byte[] manifestBytes = null;
+        BundleManifest manifest = null; // parsed when it is the first entry
         Map<String, Long> listed = null; // file -> size, once the manifest has been read first
         long total = 0;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(zipBytes))) {
@@ -139,12 +143,7 @@ public final class BundleArchive {
                 if (name.equals(BundleManifest.FILE_NAME)) {
                     manifestBytes = content;
                     if (first) {
-                        BundleManifest manifest;
-                        try {
-                            manifest = BundleManifest.parse(content);
-                        } catch (IOException ex) {
-                            throw new InvalidBundleException(ex.getMessage(), ex);
-                        }
+                        manifest = ModelBundle.parseManifest(content);
                         listed = listedSizes(manifest, maxBytes - total, maxBytes, limitName);
                     }
                 } else {
@@ -158,7 +157,7 @@ public final class BundleArchive {
         if (manifestBytes == null) {
             throw new InvalidBundleException("the bundle has no " + BundleManifest.FILE_NAME + " at its root (is it a rimirec bundle zip?)");
         }
-        return ModelBundle.of(manifestBytes, files);
+        return manifest != null ? ModelBundle.of(manifest, files) : ModelBundle.of(manifestBytes, files);
     }
 
     private static InvalidBundleException tooLarge(long maxBytes, String limitName, String what) {
@@ -171,8 +170,9 @@ public final class BundleArchive {
         Map<String, Long> sizes = new LinkedHashMap<>();
         long sum = 0;
         for (BundleManifest.FileEntry f : manifest.files()) {
-            if (f.size() < 0) {
-                throw new InvalidBundleException(BundleManifest.FILE_NAME + " lists [" + f.path() + "] with a negative size");
+            if (f.size() < 0 || f.size() > MAX_FILE_BYTES) {
+                throw new InvalidBundleException(BundleManifest.FILE_NAME + " lists [" + f.path() + "] with " + f.size()
+                    + " bytes: a bundle file holds 0 to " + MAX_FILE_BYTES);
             }
             sizes.put(f.path(), f.size());
             sum += f.size();

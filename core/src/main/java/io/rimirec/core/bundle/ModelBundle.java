@@ -39,12 +39,20 @@ public final class ModelBundle {
 
     /** Verifies raw bundle content: see {@link BundleArchive#read}. */
     static ModelBundle of(byte[] manifestBytes, Map<String, byte[]> files) throws IOException {
-        BundleManifest manifest;
+        return of(parseManifest(manifestBytes), files);
+    }
+
+    /** The manifest of a bundle; a malformed one is an {@link InvalidBundleException}. */
+    static BundleManifest parseManifest(byte[] manifestBytes) throws InvalidBundleException {
         try {
-            manifest = BundleManifest.parse(manifestBytes);
+            return BundleManifest.parse(manifestBytes);
         } catch (IOException e) {
             throw new InvalidBundleException(e.getMessage(), e);
         }
+    }
+
+    /** Verifies bundle content against its parsed manifest: see {@link BundleArchive#read}. */
+    static ModelBundle of(BundleManifest manifest, Map<String, byte[]> files) throws IOException {
         Map<String, byte[]> unlisted = new LinkedHashMap<>(files);
         for (BundleManifest.FileEntry f : manifest.files()) {
             byte[] content = files.get(f.path());

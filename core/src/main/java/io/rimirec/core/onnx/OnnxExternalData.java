@@ -1,5 +1,7 @@
 package io.rimirec.core.onnx;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Refuses ONNX models whose tensors keep their data in external files. ONNX Runtime resolves such a path on the
  * machine that opens the model, relative to its working directory: a bundle naming {@code config/opensearch.keystore}
@@ -40,7 +42,7 @@ public final class OnnxExternalData {
         }
     }
 
-    /** The name (or "#n") of the first tensor with external data in the message at [from, to), or null. */
+    /** The name (or "(unnamed)") of the first tensor with external data in the message at [from, to), or null. */
     private static String scan(byte[] b, int from, int to, Message type, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalStateException("messages nested deeper than " + MAX_DEPTH + " levels");
@@ -70,7 +72,7 @@ public final class OnnxExternalData {
                     int end = start + (int) len;
                     pos[0] = end;
                     if (type == Message.TENSOR && field == 8) {
-                        tensorName = new String(b, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+                        tensorName = new String(b, start, end - start, StandardCharsets.UTF_8);
                     } else if (type == Message.TENSOR && field == 13) {
                         external = true;
                     } else {

@@ -1,6 +1,10 @@
 package io.rimirec.core.vector;
 
+import io.rimirec.core.util.Abbreviate;
+
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns a vector as it arrives in a parsed JSON document (a list of numbers, or a float/double array) into a
@@ -72,7 +76,7 @@ public final class VectorValues {
             return v;
         }
         if (squared >= Float.MAX_VALUE || squared < Float.MIN_NORMAL) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "field [%s] has a norm of %.3g, too %s for "
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] has a norm of %.3g, too %s for "
                 + "single-precision similarity (the circle tree and k-NN compute in float, where its squares %s); scale the "
                 + "vector, e.g. to unit length", field, Math.sqrt(squared), squared >= Float.MAX_VALUE ? "large" : "small",
                 squared >= Float.MAX_VALUE ? "overflow" : "underflow"));
@@ -98,10 +102,9 @@ public final class VectorValues {
             return "null";
         }
         if (v instanceof CharSequence s) {
-            String text = s.length() > 40 ? s.subSequence(0, 40) + "..." : s.toString();
-            return "the string \"" + text + "\"";
+            return "the string \"" + Abbreviate.text(s.toString()) + "\"";
         }
-        if (v instanceof java.util.Map<?, ?>) {
+        if (v instanceof Map<?, ?>) {
             return "an object";
         }
         if (v instanceof Boolean b) {

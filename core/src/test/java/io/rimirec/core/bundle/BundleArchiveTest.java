@@ -137,10 +137,15 @@ class BundleArchiveTest {
         assertTrue(e.getMessage().contains("file [tree.rtree] has more than " + treeBytes.length + " bytes but manifest.json says"),
             e.getMessage());
         // A manifest that promises more than the limit is refused before any file is read.
-        String promising = manifestJson.replace("\"size\" : " + treeBytes.length, "\"size\" : " + (1L << 33));
+        String promising = manifestJson.replace("\"size\" : " + treeBytes.length, "\"size\" : " + (1L << 30));
         e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
             zip(Map.of("manifest.json", promising.getBytes(StandardCharsets.UTF_8), "tree.rtree", bomb)), 1 << 20, "max_bundle_size"));
         assertTrue(e.getMessage().contains("larger than 1048576 bytes unpacked (max_bundle_size): manifest.json lists files of"), e.getMessage());
+        // Without a limit (the CLI verifies its own packs), a size beyond one Java array is refused, not overflowed.
+        String unbounded = manifestJson.replace("\"size\" : " + treeBytes.length, "\"size\" : " + (3L << 30));
+        e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(
+            zip(Map.of("manifest.json", unbounded.getBytes(StandardCharsets.UTF_8), "tree.rtree", treeBytes)), Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("lists [tree.rtree] with 3221225472 bytes: a bundle file holds 0 to"), e.getMessage());
         // Without a manifest first, the limit alone stops it.
         e = assertThrows(InvalidBundleException.class, () -> BundleArchive.read(zip(Map.of("a.bin", bomb)), 1 << 20));
         assertTrue(e.getMessage().contains("larger than 1048576 bytes unpacked"), e.getMessage());

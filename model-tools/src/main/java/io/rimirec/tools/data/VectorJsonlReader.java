@@ -1,5 +1,7 @@
 package io.rimirec.tools.data;
 
+import io.rimirec.core.util.Abbreviate;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -188,7 +190,7 @@ public final class VectorJsonlReader implements Closeable {
 
     private String describe(JsonToken token) throws IOException {
         return switch (token) {
-            case VALUE_STRING -> "the string \"" + abbreviate(parser.getText()) + "\"";
+            case VALUE_STRING -> "the string \"" + Abbreviate.text(parser.getText()) + "\"";
             case VALUE_NULL -> "null";
             case VALUE_TRUE, VALUE_FALSE -> parser.getText();
             case START_ARRAY -> "an array";
@@ -196,10 +198,6 @@ public final class VectorJsonlReader implements Closeable {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + parser.getText();
             default -> token.asString() == null ? token.name() : token.asString();
         };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     @Override

@@ -31,10 +31,6 @@ public final class ModelStoreClient {
         return http.get(BASE);
     }
 
-    public JsonNode delete(String modelId) throws IOException {
-        return delete(modelId, false);
-    }
-
     /** @param force delete even while an ingest pipeline names the model (the cluster refuses that otherwise) */
     public JsonNode delete(String modelId, boolean force) throws IOException {
         return http.delete(BASE + "/" + modelId + (force ? "?force=true" : ""));

@@ -25,9 +25,11 @@ import org.opensearch.tasks.Task;
 import org.opensearch.transport.client.ParentTaskAssigningClient;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -103,7 +105,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         HYMIREC;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         static Strategy of(String text) {
@@ -169,8 +171,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         }
         for (int i = 0; i < history.size(); i++) {
             String id = history.get(i).id();
+            // A char is at most 3 UTF-8 bytes: only ids longer than a third of the limit need encoding to tell.
             if (id != null && (id.isEmpty() || id.length() > MAX_ID_BYTES
-                || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ID_BYTES)) {
+                || id.length() > MAX_ID_BYTES / 3 && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES)) {
                 throw new IllegalArgumentException("[" + NAME + "] [history][" + i + "] is " + (id.isEmpty() ? "an empty id"
                     : "an id of more than " + MAX_ID_BYTES + " bytes [" + Abbreviate.text(id) + "]") + ": expected a document _id (1 to "
                     + MAX_ID_BYTES + " bytes)");
