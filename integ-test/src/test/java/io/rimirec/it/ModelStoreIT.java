@@ -46,7 +46,12 @@ class ModelStoreIT {
             assertTrue(listed.contains(id), listed.toString());
 
             ItemFixtures b = new ItemFixtures(400, 50, 2);
-            assertEquals("updated", rest.put(BASE + id, b.uploadBody()).path("result").asText());
+            // Another tree would leave the items stamped by a's circles: refused unless the caller takes that on.
+            Rest.Result refused = rest.call("PUT", BASE + id, b.uploadBody());
+            assertEquals(409, refused.status(), refused.body().toString());
+            assertTrue(refused.body().toString().contains("allow_tree_change=true"), refused.body().toString());
+            assertEquals(a.tree.contentHash(), rest.get(BASE + id).path("manifest").path("tree_hash").asText(), "nothing replaced");
+            assertEquals("updated", rest.put(BASE + id + "?allow_tree_change=true", b.uploadBody()).path("result").asText());
             assertEquals(b.tree.contentHash(), rest.get(BASE + id).path("manifest").path("tree_hash").asText());
 
             assertEquals("deleted", rest.delete(BASE + id).path("result").asText());
@@ -118,7 +123,7 @@ class ModelStoreIT {
 
             rest.put(BASE + id, a.uploadBody());
             assertEveryNodeStamps(simulate, a.leaf(probe).toString());
-            rest.put(BASE + id, b.uploadBody()); // warm caches everywhere hold tree a now
+            rest.put(BASE + id + "?allow_tree_change=true", b.uploadBody()); // warm caches everywhere hold tree a now
             assertEveryNodeStamps(simulate, b.tree.assign(a.catalogue.vector(probe)).toString());
             rest.delete(BASE + id);
             for (LocalCluster.Node node : cluster.nodes()) {

@@ -1,6 +1,8 @@
 package io.rimirec.it;
 
 import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.cluster.HierarchicalKMeans;
+import io.rimirec.core.cluster.TreeOptions;
 import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.generate.InterestGenerator;
 import io.rimirec.core.merge.QuotaMerge;
@@ -16,6 +18,7 @@ import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.GeneratorConfig;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.PlantedInterests;
+import io.rimirec.tools.train.generator.SequenceData;
 import io.rimirec.tools.train.generator.TargetBuilder;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 import io.rimirec.tools.train.tower.UserTowerConfig;
@@ -77,6 +80,23 @@ final class RecallFixture {
         ModelBundle read = BundleArchive.read(bundle, Long.MAX_VALUE);
         generator = InterestGenerator.load(read, sessions);
         userTower = UserTower.load(read, sessions);
+    }
+
+    /**
+     * A bundle for the same items on another tree ({@code branching} children per circle, leaves of at most
+     * {@code leafCapacity}) with its own tiny generator: a model whose circles differ from this fixture's.
+     */
+    byte[] bundleOnAnotherTree(Path workDir, int branching, int leafCapacity) throws IOException {
+        CircleTree other = new HierarchicalKMeans(TreeOptions.defaults(tree.metric()).withBranching(branching)
+            .withLeafCapacity(leafCapacity).withSeed(5).withThreads(1)).build(planted.data.vectors());
+        SequenceData data = SequenceData.of("planted on another tree", planted.data.userIds(), planted.data.sequences(),
+            planted.data.vectors(), other);
+        GeneratorConfig config = new GeneratorConfig(other.dimension(), other.maxDepth(), other.maxFanOut(), 24, 8, 16, 2, 1, 1, 32, 0.0f);
+        TargetBuilder targets = new TargetBuilder(other, TargetBuilder.Mode.ADAPTIVE, 2, 0.6);
+        GeneratorTrainer trainer = new GeneratorTrainer(data, config, targets, new GeneratorTrainer.Options(2, 32, 2, 0.15, 5e-3f, 2, 10, 3, 0));
+        Path artifact = Files.createDirectories(workDir).resolve("generator-" + branching + "-" + leafCapacity);
+        GeneratorArtifact.trainAndWrite(trainer, config, targets, other, artifact, ProgressListener.NONE);
+        return BundlePacker.ofTree(other).name("planted, another tree").generator(artifact).pack();
     }
 
     int items() {
@@ -159,6 +179,7 @@ final class RecallFixture {
         properties.put("item_vector", vector);
         properties.put("circles", Map.of("type", "keyword"));
         properties.put("circle_leaf", Map.of("type", "keyword"));
+        properties.put("circle_tree", Map.of("type", "keyword"));
         properties.put("in_stock", Map.of("type", "boolean"));
         return Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", shards, "number_of_replicas", replicas,
             "default_pipeline", pipeline)), "mappings", Map.of("properties", properties));

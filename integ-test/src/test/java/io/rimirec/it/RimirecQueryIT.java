@@ -262,7 +262,6 @@ class RimirecQueryIT {
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "colour", "red"), 400, "colour"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "strategy", "bogus"), 400, "[strategy] is [bogus]: expected circles"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "strategy", "hymirec"), 400, "has no [interest_model] part"),
-                new Case(Map.of("history", List.of("i1")), 400, "requires [model]"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "alpha", true), 400, "[alpha] must be a number"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1"), "_name", Map.of("a", 1)), 400, "[_name] must be a string"),
                 new Case(Map.of("model", MODEL, "history", List.of("i1", "x".repeat(600))), 400, "is an id of more than 512 bytes"),

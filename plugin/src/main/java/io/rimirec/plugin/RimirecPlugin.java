@@ -16,6 +16,7 @@ import io.rimirec.plugin.model.LoadedModel;
 import io.rimirec.plugin.model.ModelCache;
 import io.rimirec.plugin.query.RimirecQueryBuilder;
 import io.rimirec.plugin.query.RimirecServices;
+import io.rimirec.plugin.query.StampField;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
@@ -109,7 +110,8 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         modelCache.set(cache);
         OnnxSessionFactory sessions = new OnnxSessionFactory(RimirecSettings.onnxOptions(settings));
         logger.info("rimirec runs ONNX models on [{}]", sessions.describe());
-        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService::localNode));
+        queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService::localNode,
+            clusterService::state, new StampField(indexNameExpressionResolver)));
         return List.of(store, cache);
     }
 

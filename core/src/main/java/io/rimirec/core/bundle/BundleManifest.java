@@ -44,9 +44,17 @@ public record BundleManifest(
     public static final String PART_INTEREST_MODEL = "interest_model";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    /** The item-index fields the model works with. */
-    public record Fields(String vector, String circles, String leaf) {
-        public static final Fields DEFAULT = new Fields("item_vector", "circles", "circle_leaf");
+    /**
+     * The item-index fields the model works with. {@code tree} holds the stamp of the tree an item's circles were
+     * computed with ({@link io.rimirec.core.tree.CircleTree#stamp()}), so a query can tell items stamped by another tree.
+     */
+    public record Fields(String vector, String circles, String leaf, String tree) {
+        public static final String DEFAULT_TREE = "circle_tree";
+        public static final Fields DEFAULT = new Fields("item_vector", "circles", "circle_leaf", DEFAULT_TREE);
+
+        public Fields(String vector, String circles, String leaf) {
+            this(vector, circles, leaf, DEFAULT_TREE);
+        }
     }
 
     /** One file of the bundle, with its SHA-256 (hex) and size in bytes. */
@@ -86,7 +94,12 @@ public record BundleManifest(
         m.put("created_by", createdBy);
         m.put("dimension", dimension);
         m.put("metric", metric.id());
-        m.put("fields", Map.of("vector", fields.vector(), "circles", fields.circles(), "leaf", fields.leaf()));
+        Map<String, Object> fieldNames = new LinkedHashMap<>(); // in a fixed order: packing the same content gives the same bytes
+        fieldNames.put("vector", fields.vector());
+        fieldNames.put("circles", fields.circles());
+        fieldNames.put("leaf", fields.leaf());
+        fieldNames.put("tree", fields.tree());
+        m.put("fields", fieldNames);
         m.put("tree_hash", treeHash);
         m.put("parts", new java.util.TreeMap<>(parts));
         List<Object> fileList = new ArrayList<>();
@@ -123,7 +136,8 @@ public record BundleManifest(
                 throw o.error("metric", e.getMessage());
             }
             JsonObject f = o.object("fields");
-            Fields fields = new Fields(f.string("vector"), f.string("circles"), f.string("leaf"));
+            // "tree" came later: bundles packed before it get the default field name.
+            Fields fields = new Fields(f.string("vector"), f.string("circles"), f.string("leaf"), f.string("tree", Fields.DEFAULT_TREE));
             String treeHash = o.string("tree_hash");
             if (!SHA256.matcher(treeHash).matches()) {
                 throw o.error("tree_hash", "must be a SHA-256 in lowercase hex");

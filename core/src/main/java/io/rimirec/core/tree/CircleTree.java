@@ -267,6 +267,18 @@ public final class CircleTree {
         return contentHash;
     }
 
+    /**
+     * What the ingest processor writes beside an item's circles: the first 16 hex digits (64 bits) of
+     * {@link #contentHash()}. Items stamped by another tree carry another stamp, which the query detects; 64 bits keep
+     * accidental equality out of reach while costing 16 bytes per document.
+     */
+    public String stamp() {
+        return contentHash.substring(0, STAMP_LENGTH);
+    }
+
+    /** Length of {@link #stamp()}. */
+    public static final int STAMP_LENGTH = 16;
+
     float[] rawCentroids() {
         return centroids;
     }

@@ -57,6 +57,20 @@ class BundleArchiveTest {
     }
 
     @Test
+    void theTreeStampFieldIsWrittenAndAManifestWithoutItGetsTheDefault() throws IOException {
+        CircleTree t = tree(4);
+        BundleManifest m = new BundleManifest("demo", "", "", "", 4, Metric.COSINE,
+            new BundleManifest.Fields("v", "c", "l", "stamps.tree"), t.contentHash(), Map.of("tree", "tree.rtree"), java.util.List.of());
+        assertEquals("stamps.tree", BundleManifest.parse(m.toJson()).fields().tree());
+        String older = new String(manifest(t, Map.of("tree", "tree.rtree")).toJson(), java.nio.charset.StandardCharsets.UTF_8)
+            .replaceAll(",\\s*\"tree\"\\s*:\\s*\"circle_tree\"", "");
+        assertTrue(!older.contains("circle_tree"), older);
+        assertEquals("circle_tree", BundleManifest.parse(older.getBytes(java.nio.charset.StandardCharsets.UTF_8)).fields().tree(),
+            "bundles packed before the field existed");
+        assertEquals(t.contentHash().substring(0, 16), t.stamp());
+    }
+
+    @Test
     void packUnpackOpenRoundTripIsDeterministic() throws IOException {
         CircleTree t = tree(4);
         Path dir = bundleDir(t);

@@ -118,7 +118,7 @@ public final class BenchCodesCommand implements Callable<Integer> {
             .nodes(1).heap(heap).fastStartup(false);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());
-            new ModelStoreClient(http).upload(MODEL, bundle);
+            new ModelStoreClient(http).upload(MODEL, bundle, true);
             IndexTemplates.installAll(http, IndexTemplates.vectorField(dim, Metric.COSINE.knnSpaceType()), IndexTemplates.model(MODEL));
             http.put("/" + INDEX, JsonHttp.MAPPER.createObjectNode().set("settings",
                 JsonHttp.MAPPER.createObjectNode().put("number_of_shards", 1).put("number_of_replicas", 0).put("refresh_interval", "-1")));

@@ -89,7 +89,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
             .nodes(1).heap(heap).fastStartup(false);
         try (LocalCluster cluster = builder.start()) {
             JsonHttp http = new JsonHttp(cluster.restClient());
-            new ModelStoreClient(http).upload(MODEL, BundlePacker.ofTree(tree).name("bench").pack());
+            new ModelStoreClient(http).upload(MODEL, BundlePacker.ofTree(tree).name("bench").pack(), true);
             ObjectNode component = IndexTemplates.vectorField(dim, Metric.COSINE.knnSpaceType())
                 .apply(IndexTemplates.read("component/rimirec-items-mappings.json"));
             http.put("/_ingest/pipeline/" + IndexTemplates.PIPELINE, IndexTemplates.model(MODEL)

@@ -235,7 +235,7 @@ public final class BenchQueryCommand implements Callable<Integer> {
         ModelBundle verified = BundleArchive.read(bundle, Long.MAX_VALUE);
         String modelId = "bench-hymirec";
         String index = "items-hymirec";
-        new ModelStoreClient(http).upload(modelId, bundle);
+        new ModelStoreClient(http).upload(modelId, bundle, true); // every item is indexed again below
         IndexTemplates.installAll(http, IndexTemplates.vectorField(verified.manifest().dimension(), verified.manifest().metric().knnSpaceType()),
             IndexTemplates.model(modelId));
         indexItems(http, index, items.ids(), items.vectors());
@@ -295,7 +295,7 @@ public final class BenchQueryCommand implements Callable<Integer> {
         String index = "items-ml1m";
         byte[] bundle = BundlePacker.ofTree(tree).name("ml-1m benchmark").description("ML-1M: tree + interest generator")
             .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY)).pack();
-        new ModelStoreClient(http).upload(modelId, bundle);
+        new ModelStoreClient(http).upload(modelId, bundle, true); // every item is indexed again below
         IndexTemplates.installAll(http, IndexTemplates.vectorField(tree.dimension(), Metric.COSINE.knnSpaceType()),
             IndexTemplates.model(modelId));
         float[][] vectors = m.data.vectors();

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "model",
     mixinStandardHelpOptions = true,
     description = "Pack model bundles and upload, list, show or delete them in a cluster.",
-    subcommands = {ModelPackCommand.class, ModelUploadCommand.class, ModelListCommand.class, ModelGetCommand.class, ModelDeleteCommand.class}
+    subcommands = {ModelPackCommand.class, ModelUploadCommand.class, ModelListCommand.class, ModelGetCommand.class, ModelDeleteCommand.class,
+        ModelRolloutCommand.class}
 )
 public final class ModelCommand implements Runnable {
 

@@ -54,6 +54,10 @@ public final class ModelPackCommand implements Callable<Integer> {
     @Option(names = "--leaf-field", defaultValue = "circle_leaf", description = "Keyword field holding the leaf circle (default: ${DEFAULT-VALUE}).")
     String leafField;
 
+    @Option(names = "--tree-field", defaultValue = "circle_tree",
+        description = "Keyword field holding the stamp of the tree each item was stamped with (default: ${DEFAULT-VALUE}).")
+    String treeField;
+
     @Option(names = "--output", required = true, paramLabel = "<bundle.zip>", description = "Where to write the bundle.")
     Path output;
 
@@ -67,7 +71,7 @@ public final class ModelPackCommand implements Callable<Integer> {
             .interestModel(interestModel)
             .name(name)
             .description(description)
-            .fields(new BundleManifest.Fields(vectorField, circlesField, leafField));
+            .fields(new BundleManifest.Fields(vectorField, circlesField, leafField, treeField));
         byte[] zip = packer.pack();
         ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE);
         Path parent = output.toAbsolutePath().getParent();

@@ -27,6 +27,11 @@ public final class ModelUploadCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "The model id queries and pipelines will use.")
     String id;
 
+    @Option(names = "--allow-tree-change", description = "Replace model <id> even when the new bundle's tree or codebook differs "
+        + "from the stored one's. Its items then carry the old circles until they are re-stamped (_update_by_query through the "
+        + "pipeline), and queries refuse them meanwhile; a new model id and an alias swap avoid that (docs/model-store.md).")
+    boolean allowTreeChange;
+
     @Parameters(index = "0", paramLabel = "<bundle.zip>", description = "A bundle made by 'rimirec model pack'.")
     Path bundle;
 
@@ -34,7 +39,7 @@ public final class ModelUploadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliSupport.existingFile(spec, "bundle", bundle);
         try (RestClient client = cluster.client()) {
-            var answer = new ModelStoreClient(new JsonHttp(client)).upload(id, Files.readAllBytes(bundle));
+            var answer = new ModelStoreClient(new JsonHttp(client)).upload(id, Files.readAllBytes(bundle), allowTreeChange);
             spec.commandLine().getOut().println(ClusterOptions.pretty(answer));
         }
         return 0;

@@ -99,9 +99,9 @@ public final class Demo {
         this.progress = progress;
     }
 
-    /** What {@link #setUp} built and indexed. */
-    public record Setup(SyntheticCatalogue catalogue, CircleTree tree, Map<String, Object> training, BulkIndexer.Result indexed,
-                        List<SyntheticUsers.User> newUsers, Map<String, Long> millis) {}
+    /** What {@link #setUp} built, uploaded ({@code bundle}) and indexed. */
+    public record Setup(SyntheticCatalogue catalogue, CircleTree tree, Map<String, Object> training, byte[] bundle,
+                        BulkIndexer.Result indexed, List<SyntheticUsers.User> newUsers, Map<String, Long> millis) {}
 
     /** Sets everything up, then answers the two new users. */
     public Report run() throws IOException {
@@ -167,7 +167,7 @@ public final class Demo {
         }
 
         t = System.nanoTime();
-        new ModelStoreClient(http).upload(options.modelId(), bundle);
+        new ModelStoreClient(http).upload(options.modelId(), bundle, true); // every demo item is indexed again below
         IndexTemplates.installAll(http, IndexTemplates.vectorField(options.dimension(), Metric.COSINE.knnSpaceType()),
             IndexTemplates.model(options.modelId()));
         say("uploaded model [%s] (%,d bytes); installed the component template, index template and pipeline", options.modelId(),
@@ -187,7 +187,7 @@ public final class Demo {
         say("indexed %,d items into [%s] through the rimirec-items pipeline, %d failed", indexed.indexed(), options.index(),
             indexed.failures().size());
 
-        return new Setup(catalogue, tree, training, indexed, demoUsers, millis);
+        return new Setup(catalogue, tree, training, bundle, indexed, demoUsers, millis);
     }
 
     public static List<String> historyIds(SyntheticUsers.User user) {

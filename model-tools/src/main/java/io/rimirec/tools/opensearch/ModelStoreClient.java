@@ -16,11 +16,23 @@ public final class ModelStoreClient {
         this.http = http;
     }
 
-    /** Uploads (creates or replaces) a bundle zip; returns the store's answer ({@code result}, {@code model}). */
+    /**
+     * Uploads (creates or replaces) a bundle zip; returns the store's answer ({@code result}, {@code model}). The
+     * cluster refuses (409) to replace a model by one with another tree or codebook, whose items would all need
+     * re-stamping.
+     */
     public JsonNode upload(String modelId, byte[] bundleZip) throws IOException {
+        return upload(modelId, bundleZip, false);
+    }
+
+    /**
+     * @param allowTreeChange replace even when the tree or codebook changes: for callers that re-index every item
+     *                        of the model right after (the demo, the benchmarks), or a user who will re-stamp them
+     */
+    public JsonNode upload(String modelId, byte[] bundleZip, boolean allowTreeChange) throws IOException {
         ObjectNode body = JsonHttp.MAPPER.createObjectNode();
         body.put("bundle", Base64.getEncoder().encodeToString(bundleZip));
-        return http.put(BASE + "/" + modelId, body);
+        return http.put(BASE + "/" + modelId + (allowTreeChange ? "?allow_tree_change=true" : ""), body);
     }
 
     public JsonNode get(String modelId) throws IOException {

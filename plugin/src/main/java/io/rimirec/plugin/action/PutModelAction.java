@@ -28,16 +28,24 @@ public final class PutModelAction extends ActionType<PutModelAction.Response> {
     public static final class Request extends ActionRequest {
         private final String modelId;
         private final BytesReference bundle;
+        private final boolean allowTreeChange;
 
         public Request(String modelId, BytesReference bundle) {
+            this(modelId, bundle, false);
+        }
+
+        /** @param allowTreeChange replace a stored model even when the new bundle's tree or codebook differs */
+        public Request(String modelId, BytesReference bundle, boolean allowTreeChange) {
             this.modelId = modelId;
             this.bundle = bundle;
+            this.allowTreeChange = allowTreeChange;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
             modelId = in.readString();
             bundle = in.readBytesReference();
+            allowTreeChange = in.readBoolean();
         }
 
         @Override
@@ -45,6 +53,11 @@ public final class PutModelAction extends ActionType<PutModelAction.Response> {
             super.writeTo(out);
             out.writeString(modelId);
             out.writeBytesReference(bundle);
+            out.writeBoolean(allowTreeChange);
+        }
+
+        public boolean allowTreeChange() {
+            return allowTreeChange;
         }
 
         public String modelId() {

@@ -1,5 +1,6 @@
 package io.rimirec.plugin.action;
 
+import io.rimirec.plugin.ingest.PipelineModels;
 import io.rimirec.plugin.model.ModelCache;
 import io.rimirec.plugin.model.ModelStore;
 import io.rimirec.plugin.model.UnknownModelException;
@@ -40,7 +41,7 @@ public final class TransportDeleteModelAction extends HandledTransportAction<Del
     @Override
     protected void doExecute(Task task, DeleteModelAction.Request request, ActionListener<DeleteModelAction.Response> listener) {
         String id = request.modelId();
-        List<String> pipelines = PipelineReferences.pipelinesUsing(clusterService.state(), id);
+        List<String> pipelines = PipelineModels.pipelinesUsing(clusterService.state(), id);
         if (!pipelines.isEmpty() && !request.force()) {
             listener.onFailure(new OpenSearchStatusException("model [{}] is used by ingest pipeline(s) {}: every document written "
                 + "through them would fail once it is gone. Point those pipelines at another model (or delete them) first, or "

@@ -1,5 +1,6 @@
 package io.rimirec.plugin.ingest;
 
+import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.codebook.Codebook;
 import io.rimirec.core.codebook.PackedCodes;
 import io.rimirec.core.tree.CirclePath;
@@ -24,6 +25,8 @@ import java.util.function.BiConsumer;
  *   <li>{@code circles_field}: every prefix of the leaf path ({@code ["2", "2/4", "2/4/1"]}), a keyword field, so a
  *       single {@code term} filter selects a whole subtree for the per-circle k-NN searches;</li>
  *   <li>{@code leaf_field}: the leaf path itself ({@code "2/4/1"});</li>
+ *   <li>{@code tree_field}: the stamp of the tree that computed them ({@link CircleTree#stamp()}), so a query can refuse
+ *       items stamped by another tree (a model replaced by one with a new tree, before the items were re-stamped);</li>
  *   <li>{@code codes_field}, when the model has a codebook and {@code codes} is on (the default): the item's residual
  *       codes, packed and base64-encoded for a {@code binary} field, so the query can read long histories as a few
  *       bytes per item instead of a full vector.</li>
@@ -41,11 +44,13 @@ public final class CircleProcessor extends AbstractProcessor {
     public static final String DEFAULT_CIRCLES_FIELD = "circles";
     public static final String DEFAULT_LEAF_FIELD = "circle_leaf";
     public static final String DEFAULT_CODES_FIELD = "item_codes";
+    public static final String DEFAULT_TREE_FIELD = BundleManifest.Fields.DEFAULT_TREE;
 
     private final String modelId;
     private final String vectorField;
     private final String circlesField;
     private final String leafField;
+    private final String treeField; // null: do not stamp the tree
     private final boolean ignoreMissing;
     private final String codesField; // null: do not stamp codes
     private final ModelProvider models;
@@ -57,6 +62,7 @@ public final class CircleProcessor extends AbstractProcessor {
         String vectorField,
         String circlesField,
         String leafField,
+        String treeField,
         boolean ignoreMissing,
         String codesField,
         ModelProvider models
@@ -66,6 +72,7 @@ public final class CircleProcessor extends AbstractProcessor {
         this.vectorField = vectorField;
         this.circlesField = circlesField;
         this.leafField = leafField;
+        this.treeField = treeField;
         this.ignoreMissing = ignoreMissing;
         this.codesField = codesField;
         this.models = models;
@@ -124,6 +131,9 @@ public final class CircleProcessor extends AbstractProcessor {
         CirclePath leaf = tree.assign(vector);
         document.setFieldValue(circlesField, leaf.prefixStrings());
         document.setFieldValue(leafField, leaf.toString());
+        if (treeField != null) {
+            document.setFieldValue(treeField, tree.stamp());
+        }
         Codebook codebook = model.bundle().codebook();
         if (codesField != null && codebook != null) {
             document.setFieldValue(codesField, PackedCodes.toBase64(PackedCodes.pack(codebook, codebook.encode(vector))));
@@ -149,6 +159,11 @@ public final class CircleProcessor extends AbstractProcessor {
 
     public String leafField() {
         return leafField;
+    }
+
+    /** Where the tree stamp goes, or null when {@code tree} is off. */
+    public String treeField() {
+        return treeField;
     }
 
     public boolean ignoreMissing() {
@@ -179,6 +194,8 @@ public final class CircleProcessor extends AbstractProcessor {
             String vectorField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "vector_field", DEFAULT_VECTOR_FIELD);
             String circlesField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "circles_field", DEFAULT_CIRCLES_FIELD);
             String leafField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "leaf_field", DEFAULT_LEAF_FIELD);
+            String treeField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "tree_field", DEFAULT_TREE_FIELD);
+            boolean treeStamp = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "tree", true);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             String codesField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "codes_field", DEFAULT_CODES_FIELD);
             boolean codes = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "codes", true);
@@ -192,7 +209,13 @@ public final class CircleProcessor extends AbstractProcessor {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "codes_field",
                     "must differ from vector_field, circles_field and leaf_field, got [" + codesField + "]");
             }
-            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, ignoreMissing,
+            if (treeStamp && (treeField.equals(vectorField) || treeField.equals(circlesField) || treeField.equals(leafField)
+                || (codes && treeField.equals(codesField)))) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "tree_field",
+                    "must differ from the processor's other fields, got [" + treeField + "]");
+            }
+            return new CircleProcessor(tag, description, modelId, vectorField, circlesField, leafField, treeStamp ? treeField : null,
+                ignoreMissing,
                 codes ? codesField : null, models);
         }
     }

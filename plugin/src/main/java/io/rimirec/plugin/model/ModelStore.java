@@ -108,11 +108,20 @@ public final class ModelStore {
      * Stores {@code bundle} (already validated) as model {@code id}: writes the chunks, then the metadata document
      * (optimistic concurrency: fails with a version conflict if another upload of the same id won the race), then
      * deletes the previous version's chunks. Listener gets the new metadata and, if there was one, the previous.
+     * {@code checkPrevious} sees the stored version (null when there is none) before anything is written and may
+     * refuse the replacement by throwing; the metadata write is conditional on that version, so the check cannot race.
      */
-    public void put(String id, byte[] bundle, Map<String, Object> manifest, ActionListener<PutResult> listener) {
+    public void put(String id, byte[] bundle, Map<String, Object> manifest, Consumer<StoredModel> checkPrevious,
+                    ActionListener<PutResult> listener) {
         String hash = BundleArchive.sha256(bundle);
         int chunkCount = Math.max(1, (bundle.length + CHUNK_SIZE - 1) / CHUNK_SIZE);
         asPlugin(listener, l -> ensureIndex(ActionListener.wrap(v -> getMeta(id, ActionListener.wrap(previous -> {
+            try {
+                checkPrevious.accept(previous);
+            } catch (RuntimeException e) {
+                l.onFailure(e);
+                return;
+            }
             writeChunks(id, hash, bundle, chunkCount, 0, ActionListener.wrap(w -> {
                 Map<String, Object> meta = new HashMap<>();
                 meta.put("type", "model");

@@ -1,5 +1,7 @@
 package io.rimirec.plugin.query;
 
+import io.rimirec.core.util.Abbreviate;
+
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.MultiSearchRequest;
@@ -8,6 +10,7 @@ import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.ShardSearchFailure;
+import org.opensearch.common.document.DocumentField;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.search.SearchHit;
@@ -71,15 +74,45 @@ final class CircleSearches {
         }
     }
 
-    /** Every search's hits and the shard counts over all of them. */
-    record Result(List<Hits> hits, ShardCounts shards) {}
+    /**
+     * The tree stamps the hits carried, against the model's: how many hits matched it, how many carried another
+     * stamp (items whose circles another tree computed) and how many none (indexed before stamps, or with
+     * {@code tree: false}), with the first other stamp and where it was seen.
+     */
+    record TreeStamps(String expected, int matching, int other, int unstamped, String firstOther, String firstOtherIndex,
+                      String firstOtherId) {
 
-    /** One search per circle, {@code knn.get(i)} asking for {@code k[i]} ids and nothing else. */
-    static MultiSearchRequest request(String[] indices, List<QueryBuilder> knn, int[] k) {
+        boolean mismatch() {
+            return other > 0;
+        }
+
+        /** For the profile: {@code tree={stamp=..., matching=N, other=M, unstamped=U}}. */
+        String describe() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "tree={stamp=%s, matching=%d, other=%d, unstamped=%d",
+                expected, matching, other, unstamped));
+            if (firstOther != null) {
+                sb.append(", first_other=").append(firstOther).append(" on [").append(firstOtherIndex).append("][")
+                    .append(Abbreviate.text(firstOtherId)).append(']');
+            }
+            return sb.append('}').toString();
+        }
+    }
+
+    /** Every search's hits, the shard counts over all of them, and the tree stamps (null when they were not read). */
+    record Result(List<Hits> hits, ShardCounts shards, TreeStamps stamps) {}
+
+    /**
+     * One search per circle, {@code knn.get(i)} asking for {@code k[i]} ids and nothing else but, when
+     * {@code stampField} is not null, each hit's tree stamp from doc values (a few bytes per hit, no {@code _source}).
+     */
+    static MultiSearchRequest request(String[] indices, List<QueryBuilder> knn, int[] k, String stampField) {
         MultiSearchRequest msearch = new MultiSearchRequest();
         for (int i = 0; i < knn.size(); i++) {
-            msearch.add(new SearchRequest(indices).source(new SearchSourceBuilder().query(knn.get(i)).size(k[i]).fetchSource(false)
-                .trackTotalHits(false)));
+            SearchSourceBuilder source = new SearchSourceBuilder().query(knn.get(i)).size(k[i]).fetchSource(false).trackTotalHits(false);
+            if (stampField != null) {
+                source.docValueField(stampField);
+            }
+            msearch.add(new SearchRequest(indices).source(source));
         }
         return msearch;
     }
@@ -89,13 +122,15 @@ final class CircleSearches {
      * counts over all searches. A search that failed as a whole fails the query with its name ({@code circle [0/3]},
      * {@code interest [1]}), the first shard's reason (not just "all shards failed") and that failure's status.
      */
-    static Result read(MultiSearchResponse response, List<String> searchNames, String field) {
+    static Result read(MultiSearchResponse response, List<String> searchNames, String field, String stampField, String expectedStamp) {
         Comparator<SearchHit> best = Comparator.comparing(SearchHit::getScore).reversed().thenComparing(SearchHit::getId);
         List<Hits> out = new ArrayList<>(searchNames.size());
         int total = 0, failed = 0, searchesWithFailures = 0;
         boolean timedOut = false;
         String firstSearch = null, firstReason = null;
         RestStatus firstStatus = null;
+        int matching = 0, other = 0, unstamped = 0;
+        String firstOther = null, firstOtherIndex = null, firstOtherId = null;
         for (int i = 0; i < searchNames.size(); i++) {
             MultiSearchResponse.Item item = response.getResponses()[i];
             if (item.isFailure()) {
@@ -117,10 +152,31 @@ final class CircleSearches {
                 }
             }
             List<SearchHit> hits = new ArrayList<>(List.of(r.getHits().getHits()));
+            if (stampField != null) {
+                for (SearchHit hit : hits) {
+                    DocumentField stamp = hit.field(stampField);
+                    Object value = stamp == null ? null : stamp.getValue();
+                    if (value == null) {
+                        unstamped++;
+                    } else if (expectedStamp.equals(value.toString())) {
+                        matching++;
+                    } else {
+                        other++;
+                        if (firstOther == null) {
+                            firstOther = Abbreviate.text(value.toString());
+                            firstOtherIndex = hit.getIndex();
+                            firstOtherId = hit.getId();
+                        }
+                    }
+                }
+            }
             hits.sort(best);
             out.add(new Hits(hits.stream().map(SearchHit::getId).toList(), hits.stream().map(SearchHit::getScore).toList()));
         }
-        return new Result(out, new ShardCounts(total, failed, searchesWithFailures, timedOut, firstSearch, firstReason, firstStatus));
+        TreeStamps stamps = stampField == null ? null
+            : new TreeStamps(expectedStamp, matching, other, unstamped, firstOther, firstOtherIndex, firstOtherId);
+        return new Result(out, new ShardCounts(total, failed, searchesWithFailures, timedOut, firstSearch, firstReason, firstStatus),
+            stamps);
     }
 
     /** What went wrong, from the first shard when every shard failed ("all shards failed" alone says nothing). */

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  *
  * <pre>
  * { "rimirec": {
- *     "model": "ml1m",                       // required: a model uploaded to /_plugins/rimirec/models
+ *     "model": "ml1m",                       // a model uploaded to /_plugins/rimirec/models (default: the model of the
+ *                                            // rimirec_circles processor in the history index's default pipeline)
  *     "history": ["1193", "661", "914"],     // required, oldest first: item ids, or {"id": .., "vector": [..]} objects
  *     "history_index": "items",              // where history ids are looked up (default: the searched index)
  *     "size": 50,                            // M: candidates merged across circles
@@ -52,8 +53,10 @@ import java.util.function.Supplier;
  *     "codes_field": "item_codes",           // where the codes are (default: item_codes)
  *     "strategy": "circles",                 // or "hymirec": the model's interest model, one k-NN search per interest
  *                                            // vector, merged by best score (beams and alpha do not apply)
- *     "allow_partial_results": false         // answer even when some shards of a circle's search failed (then the
+ *     "allow_partial_results": false,        // answer even when some shards of a circle's search failed (then the
  *                                            // profile and a Warning header say so); by default such a query fails
+ *     "allow_tree_mismatch": false           // answer even when circle hits were stamped by another tree than the
+ *                                            // model's (a Warning header says so); by default a 409
  * } }
  * </pre>
  *
@@ -77,6 +80,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     static final ParseField CODES_FIELD = new ParseField("codes_field");
     static final ParseField STRATEGY = new ParseField("strategy");
     static final ParseField ALLOW_PARTIAL_RESULTS = new ParseField("allow_partial_results");
+    static final ParseField ALLOW_TREE_MISMATCH = new ParseField("allow_tree_mismatch");
     public static final String HISTORY_SOURCE_VECTORS = "vectors";
     public static final String HISTORY_SOURCE_CODES = "codes";
     public static final String DEFAULT_CODES_FIELD = "item_codes";
@@ -153,12 +157,14 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     private String codesField = DEFAULT_CODES_FIELD;
     private Strategy strategy = Strategy.CIRCLES;
     private boolean allowPartialResults;
+    private boolean allowTreeMismatch;
     private final Supplier<RimirecServices> services;
     /** Set on the coordinating node once resolution is under way; never serialised (see doWriteTo). */
     private Supplier<ScoredIdsQueryBuilder> resolved;
 
+    /** @param model the model id, or null for the model the history index's default pipeline stamps with */
     public RimirecQueryBuilder(String model, List<HistoryEntry> history, Supplier<RimirecServices> services) {
-        this.model = ModelIds.validate(model);
+        this.model = model == null ? null : ModelIds.validate(model);
         if (history == null) {
             throw new IllegalArgumentException("[" + NAME + "] requires [history]");
         }
@@ -185,7 +191,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
 
     public RimirecQueryBuilder(StreamInput in, Supplier<RimirecServices> services) throws IOException {
         super(in);
-        model = in.readString();
+        model = in.readOptionalString();
         int n = in.readVInt();
         List<HistoryEntry> h = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -206,6 +212,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         codesField = in.readString();
         strategy = in.readEnum(Strategy.class);
         allowPartialResults = in.readBoolean();
+        allowTreeMismatch = in.readBoolean();
         this.services = services;
     }
 
@@ -214,7 +221,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (resolved != null) {
             throw new IllegalStateException("[" + NAME + "] is being resolved on the coordinating node and cannot be sent elsewhere");
         }
-        out.writeString(model);
+        out.writeOptionalString(model);
         out.writeVInt(history.size());
         for (HistoryEntry h : history) {
             out.writeOptionalString(h.id());
@@ -235,6 +242,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         out.writeString(codesField);
         out.writeEnum(strategy);
         out.writeBoolean(allowPartialResults);
+        out.writeBoolean(allowTreeMismatch);
     }
 
     // ---- fluent setters (validated like the parser) -------------------------------------------------------------
@@ -343,6 +351,19 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         return allowPartialResults;
     }
 
+    /**
+     * Answer when circle hits carry another tree's stamp (reported in the profile and a Warning header) instead of
+     * failing with a 409: for a migration the caller knows about.
+     */
+    public RimirecQueryBuilder allowTreeMismatch(boolean allow) {
+        this.allowTreeMismatch = allow;
+        return this;
+    }
+
+    public boolean allowTreeMismatch() {
+        return allowTreeMismatch;
+    }
+
     public RimirecQueryBuilder k(Integer k) {
         this.k = k == null ? null : checkRange(K, k, 1, MAX_SIZE);
         return this;
@@ -360,6 +381,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         return value;
     }
 
+    /** The model id, or null when the query follows the history index's pipeline. */
     public String model() {
         return model;
     }
@@ -413,7 +435,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
-        builder.field(MODEL.getPreferredName(), model);
+        if (model != null) {
+            builder.field(MODEL.getPreferredName(), model);
+        }
         builder.startArray(HISTORY.getPreferredName());
         for (HistoryEntry h : history) {
             if (h.vector() == null) {
@@ -456,6 +480,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (allowPartialResults) {
             builder.field(ALLOW_PARTIAL_RESULTS.getPreferredName(), true);
         }
+        if (allowTreeMismatch) {
+            builder.field(ALLOW_TREE_MISMATCH.getPreferredName(), true);
+        }
         printBoostAndQueryName(builder);
         builder.endObject();
     }
@@ -488,7 +515,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         String historySource = null, codesField = null, strategy = null;
         Integer size = null, beams = null, k = null, efSearch = null;
         Double alpha = null;
-        Boolean exclude = null, allowPartial = null;
+        Boolean exclude = null, allowPartial = null, allowTreeMismatch = null;
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
@@ -516,6 +543,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     exclude = expectBoolean(parser, field);
                 } else if (ALLOW_PARTIAL_RESULTS.match(field, parser.getDeprecationHandler())) {
                     allowPartial = expectBoolean(parser, field);
+                } else if (ALLOW_TREE_MISMATCH.match(field, parser.getDeprecationHandler())) {
+                    allowTreeMismatch = expectBoolean(parser, field);
                 } else if (FILTER.match(field, parser.getDeprecationHandler())) {
                     if (token != XContentParser.Token.START_OBJECT) {
                         throw new IllegalArgumentException("[" + field + "] must be a query object");
@@ -542,15 +571,13 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 } else {
                     throw new IllegalArgumentException(
                         "unknown field [" + Abbreviate.text(field) + "]: expected one of model, history, history_index, size, beams, alpha, "
-                            + "exclude_history, filter, k, ef_search, history_source, codes_field, strategy, allow_partial_results, boost, _name"
+                            + "exclude_history, filter, k, ef_search, history_source, codes_field, strategy, allow_partial_results, allow_tree_mismatch, "
+                            + "boost, _name"
                     );
                 }
             } catch (IllegalArgumentException e) {
                 throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + e.getMessage());
             }
-        }
-        if (model == null) {
-            throw new ParsingException(start, "[" + NAME + "] requires [model]: the id of an uploaded rimirec model");
         }
         if (history == null) {
             throw new ParsingException(start, "[" + NAME + "] requires [history]: the user's item ids, oldest first");
@@ -582,6 +609,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             }
             if (allowPartial != null) {
                 b.allowPartialResults(allowPartial);
+            }
+            if (allowTreeMismatch != null) {
+                b.allowTreeMismatch(allowTreeMismatch);
             }
             return b.boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
@@ -721,6 +751,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         c.codesField = codesField;
         c.strategy = strategy;
         c.allowPartialResults = allowPartialResults;
+        c.allowTreeMismatch = allowTreeMismatch;
         c.boost(boost());
         c.queryName(queryName());
         return c;
@@ -735,7 +766,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
 
     @Override
     protected boolean doEquals(RimirecQueryBuilder o) {
-        return model.equals(o.model)
+        return Objects.equals(model, o.model)
             && history.equals(o.history)
             && Objects.equals(historyIndex, o.historyIndex)
             && size == o.size
@@ -748,13 +779,14 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && historyFromCodes == o.historyFromCodes
             && codesField.equals(o.codesField)
             && strategy == o.strategy
-            && allowPartialResults == o.allowPartialResults;
+            && allowPartialResults == o.allowPartialResults
+            && allowTreeMismatch == o.allowTreeMismatch;
     }
 
     @Override
     protected int doHashCode() {
         return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, strategy,
-            allowPartialResults);
+            allowPartialResults, allowTreeMismatch);
     }
 
     @Override

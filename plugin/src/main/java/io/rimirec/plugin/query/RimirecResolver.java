@@ -11,6 +11,7 @@ import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.Abbreviate;
 import io.rimirec.core.vector.VectorValues;
 import io.rimirec.plugin.history.HistoryVectorsAction;
+import io.rimirec.plugin.ingest.PipelineModels;
 import io.rimirec.plugin.knn.KnnQueries;
 import io.rimirec.plugin.model.LoadedModel;
 import org.opensearch.action.get.MultiGetItemResponse;
@@ -18,9 +19,12 @@ import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.cluster.ClusterState;
 import org.opensearch.common.logging.HeaderWarning;
 import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -56,7 +60,14 @@ final class RimirecResolver {
     private static final int MAX_MISSING_IDS_SHOWN = 5;
 
     private final RimirecQueryBuilder query;
-    private final String[] searchedIndices;
+    /**
+     * The indexes the k-NN searches run on: the search's own, or, when the model was read from the index's pipeline,
+     * the concrete indexes its aliases pointed at in that same cluster state, so that an alias swap between reading the
+     * model and searching cannot pair the model with the other index.
+     */
+    private String[] searchedIndices;
+    /** The history index, pinned like {@link #searchedIndices} when the model came from the index; else null. */
+    private String pinnedHistoryIndex;
     private final Client client;
     /** The search task this clause runs under (its searches are the task's children), or null when it is not known. */
     private final Task task;
@@ -71,6 +82,10 @@ final class RimirecResolver {
     /** History entries whose id came earlier in the history too (fetched once, read at each position). */
     private int repeated;
     private CircleSearches.ShardCounts shards;
+    /** The circle hits' tree stamps (circles strategy), or null. */
+    private CircleSearches.TreeStamps stamps;
+    /** Why the stamps were not read (the stamp field is not a keyword in some searched index), or null. */
+    private String stampsUnchecked;
     private RecallPlanner.Plan plan;
     private int[] circleK;
     private String userVectorsName;
@@ -89,12 +104,43 @@ final class RimirecResolver {
 
     void run(ActionListener<ScoredIdsQueryBuilder> listener) {
         startNanos = System.nanoTime();
-        services.models().getModel(query.model(), ActionListener.wrap(m -> {
+        String modelId;
+        try {
+            modelId = query.model() != null ? query.model() : modelOfIndex();
+        } catch (IllegalArgumentException e) {
+            listener.onFailure(e);
+            return;
+        }
+        services.models().getModel(modelId, ActionListener.wrap(m -> {
             model = m;
             fields = m.bundle().manifest().fields();
             checkNotCancelled();
             fetchHistory(listener);
         }, listener::onFailure));
+    }
+
+    /**
+     * No [model]: the model whose pipeline stamps the history index (or the searched indexes), read from the cluster
+     * state at this moment. An alias swap thus moves queries to the new index and its model at once (blue-green).
+     */
+    private String modelOfIndex() {
+        List<String> names = query.historyIndex() != null ? List.of(query.historyIndex()) : List.of(searchedIndices);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] requires [model] when the search names no index");
+        }
+        ClusterState state = services.clusterState().get();
+        try {
+            String model = PipelineModels.modelOfIndices(state, names);
+            searchedIndices = PipelineModels.pin(state, searchedIndices);
+            if (query.historyIndex() != null) {
+                String[] history = PipelineModels.pin(state, new String[] {query.historyIndex()});
+                pinnedHistoryIndex = history.length == 1 ? history[0] : null;
+            }
+            return model;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] [model] is not set, so it is read from the index's "
+                + "pipeline, but " + e.getMessage(), e);
+        }
     }
 
     /** Stops between steps once the search was cancelled: its child searches are cancelled with it, ours are not started. */
@@ -184,6 +230,9 @@ final class RimirecResolver {
 
     /** history_index, or the one index the search names. */
     private String historyIndex() {
+        if (pinnedHistoryIndex != null) {
+            return pinnedHistoryIndex;
+        }
         if (query.historyIndex() != null) {
             return query.historyIndex();
         }
@@ -304,7 +353,7 @@ final class RimirecResolver {
             }
             int[] ks = new int[interests.length];
             Arrays.fill(ks, k);
-            msearch = CircleSearches.request(searchedIndices, knn, ks);
+            msearch = CircleSearches.request(searchedIndices, knn, ks, null);
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -332,16 +381,40 @@ final class RimirecResolver {
      * The searches' hits when every shard answered, or when the query allows partial results (then a Warning header
      * says what is missing, as the profile does); otherwise the query fails and says why and how to opt in.
      */
-    private List<CircleSearches.Hits> complete(MultiSearchResponse response, List<String> names) {
-        CircleSearches.Result result = CircleSearches.read(response, names, fields.vector());
+    private List<CircleSearches.Hits> complete(MultiSearchResponse response, List<String> names, String stampField) {
+        CircleSearches.Result result = CircleSearches.read(response, names, fields.vector(), stampField, model.tree().stamp());
         shards = result.shards();
+        stamps = result.stamps();
         if (shards.partial()) {
             if (!query.allowPartialResults()) {
                 throw shards.failure();
             }
             HeaderWarning.addWarning("[" + RimirecQueryBuilder.NAME + "] partial results: " + shards.describe());
         }
+        if (stamps != null && stamps.mismatch()) {
+            if (!query.allowTreeMismatch()) {
+                throw treeMismatch();
+            }
+            HeaderWarning.addWarning("[" + RimirecQueryBuilder.NAME + "] tree mismatch: " + stamps.describe());
+        }
         return result.hits();
+    }
+
+    /**
+     * Hits stamped by another tree mean the model's tree changed after those items were indexed: their circle
+     * fields no longer follow the model's circles, so per-circle searches miss or misplace them. A 409: the index and
+     * the model disagree, and either can be brought in line.
+     */
+    private OpenSearchStatusException treeMismatch() {
+        return new OpenSearchStatusException(String.format(Locale.ROOT, "[%s] %d of %d circle hits were stamped by another tree than "
+            + "model [%s]'s: [%s] has [%s] = [%s] (first: [%s][%s]) but the model's tree stamp is [%s]. The model's tree changed after "
+            + "these items were indexed, so their circles are not the model's and the answer would be wrong. Re-stamp the items "
+            + "through the model's pipeline (POST %s/_update_by_query?pipeline=<pipeline>), or serve the new tree under a new model "
+            + "id and switch over when its index is ready (docs/model-store.md, \"Changing a model's tree\"); set [%s] to true to "
+            + "answer anyway", RimirecQueryBuilder.NAME, stamps.other(), stamps.matching() + stamps.other() + stamps.unstamped(),
+            model.id(), stamps.firstOtherIndex(), fields.tree(), stamps.firstOther(), stamps.firstOtherIndex(),
+            Abbreviate.text(stamps.firstOtherId()), stamps.expected(), stamps.firstOtherIndex(),
+            RimirecQueryBuilder.ALLOW_TREE_MISMATCH.getPreferredName()), RestStatus.CONFLICT);
     }
 
     private void mergeInterests(MultiSearchResponse response, int count, int k, ActionListener<ScoredIdsQueryBuilder> listener) {
@@ -352,7 +425,7 @@ final class RimirecResolver {
                 names.add("interest [" + i + "]");
             }
             List<BestScoreMerge.Candidates> candidates = new ArrayList<>(count);
-            for (CircleSearches.Hits hits : complete(response, names)) {
+            for (CircleSearches.Hits hits : complete(response, names, null)) {
                 candidates.add(new BestScoreMerge.Candidates(hits.ids(), hits.scores()));
             }
             List<BestScoreMerge.Hit> merged = BestScoreMerge.merge(candidates, query.size());
@@ -367,7 +440,7 @@ final class RimirecResolver {
                     "rimirec hymirec: interest %d of %d, rank %d in its k-NN list, k-NN score %.4f, merged position %d of %d",
                     h.interest() + 1, count, h.rank() + 1, h.score(), pos + 1, merged.size())));
             }
-            StringBuilder sb = new StringBuilder("rimirec model=").append(model.id()).append(" strategy=hymirec interests=").append(count)
+            StringBuilder sb = new StringBuilder("rimirec model=").append(modelLabel()).append(" strategy=hymirec interests=").append(count)
                 .append(" k=").append(k).append(" hits_per_interest=").append(Arrays.toString(perInterest));
             appendHistoryAndShards(sb);
             sb.append(" onnx=").append(services.sessions().describe());
@@ -395,12 +468,19 @@ final class RimirecResolver {
                 BoolQueryBuilder filter = knnFilter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()), excluded);
                 knn.add(KnnQueries.filteredKnn(fields.vector(), c.userVector(), circleK[i], filter, query.efSearch()));
             }
-            msearch = CircleSearches.request(searchedIndices, knn, circleK);
+            msearch = CircleSearches.request(searchedIndices, knn, circleK, stampFieldToRead());
         } catch (Exception e) {
             listener.onFailure(e);
             return;
         }
         searchThen(msearch, listener, response -> merge(response, listener));
+    }
+
+    /** The tree stamp field, when every searched index maps it as a keyword; else null, with the reason kept for the profile. */
+    private String stampFieldToRead() {
+        StampField.Check check = services.stampField().check(services.clusterState().get(), searchedIndices, fields.tree());
+        stampsUnchecked = check.reason();
+        return check.readable() ? fields.tree() : null;
     }
 
     /**
@@ -459,7 +539,8 @@ final class RimirecResolver {
             long t0 = System.nanoTime();
             List<RecallPlanner.CirclePlan> circles = plan.circles();
             List<String> names = circles.stream().map(c -> c.circle().toString()).toList();
-            List<CircleSearches.Hits> found = complete(response, names.stream().map(c -> "circle [" + c + "]").toList());
+            List<CircleSearches.Hits> found = complete(response, names.stream().map(c -> "circle [" + c + "]").toList(),
+                stampsUnchecked == null ? fields.tree() : null);
             List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(circles.size());
             Map<String, Float> knnScore = new HashMap<>();
             for (int i = 0; i < circles.size(); i++) {
@@ -498,7 +579,7 @@ final class RimirecResolver {
             qh[0] = h.quota();
             qh[1]++;
         }
-        StringBuilder sb = new StringBuilder("rimirec model=").append(model.id()).append(" circles=[");
+        StringBuilder sb = new StringBuilder("rimirec model=").append(modelLabel()).append(" circles=[");
         for (int i = 0; i < plan.circles().size(); i++) {
             RecallPlanner.CirclePlan c = plan.circles().get(i);
             int[] qh = perCircle.get(c.circle().toString());
@@ -515,6 +596,11 @@ final class RimirecResolver {
         return sb.toString();
     }
 
+    /** The model id, and where it came from when the query did not name it. */
+    private String modelLabel() {
+        return query.model() != null ? model.id() : model.id() + " (from the index's pipeline)";
+    }
+
     /** {@code history=found/asked}, what was not found, how many entries repeat an earlier id, and the shard counts. */
     private void appendHistoryAndShards(StringBuilder sb) {
         sb.append(String.format(Locale.ROOT, " history=%d/%d", history.size(), history.size() + missing.size()));
@@ -525,6 +611,11 @@ final class RimirecResolver {
             sb.append(" repeated=").append(repeated);
         }
         sb.append(' ').append(shards.describe());
+        if (stamps != null) {
+            sb.append(' ').append(stamps.describe());
+        } else if (stampsUnchecked != null) {
+            sb.append(" tree=unchecked (").append(stampsUnchecked).append(')');
+        }
     }
 
     private String missingText() {

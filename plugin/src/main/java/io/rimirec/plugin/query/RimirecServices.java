@@ -2,6 +2,7 @@ package io.rimirec.plugin.query;
 
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.plugin.model.ModelProvider;
+import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.threadpool.ThreadPool;
 
@@ -16,6 +17,8 @@ import java.util.function.Supplier;
  * @param executor   the name of that pool
  * @param sessions   ONNX Runtime sessions (CPU, or CUDA when configured and available)
  * @param localNode  this node, the parent of the searches a query starts under its search task
+ * @param clusterState the node's current cluster state (to find the model an index's pipeline stamps with)
+ * @param stampField whether the searched indexes map the tree stamp field so that it can be read
  */
 public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions,
-                              Supplier<DiscoveryNode> localNode) {}
+                              Supplier<DiscoveryNode> localNode, Supplier<ClusterState> clusterState, StampField stampField) {}

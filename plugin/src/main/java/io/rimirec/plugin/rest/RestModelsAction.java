@@ -56,7 +56,8 @@ public final class RestModelsAction extends BaseRestHandler {
         String id = request.param("id");
         return switch (request.method()) {
             case PUT, POST -> {
-                PutModelAction.Request put = new PutModelAction.Request(id, parseBundle(request));
+                PutModelAction.Request put = new PutModelAction.Request(id, parseBundle(request),
+                    request.paramAsBoolean("allow_tree_change", false));
                 yield channel -> client.execute(PutModelAction.INSTANCE, put, new RestToXContentListener<>(channel));
             }
             case DELETE -> {

@@ -107,6 +107,22 @@ class CircleProcessorTests {
     }
 
     @Test
+    void testStampsTheModelsTreeUnlessTurnedOff() throws Exception {
+        String stamp = TestTrees.twoLevel().stamp();
+        assertEquals(16, stamp.length());
+        IngestDocument d = run(processor(Map.of()), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertEquals(stamp, d.getFieldValue("circle_tree", String.class));
+        d = run(processor(Map.of("tree_field", "meta.tree")), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertEquals(stamp, d.getFieldValue("meta.tree", String.class));
+        d = run(processor(Map.of("tree", false)), doc(Map.of("item_vector", List.of(0.9, -0.3))));
+        assertFalse(d.hasField("circle_tree"));
+
+        OpenSearchParseException e = assertThrows(OpenSearchParseException.class, () -> processor(Map.of("tree_field", "circle_leaf")));
+        assertContains(e.getMessage(), "[tree_field] must differ from the processor's other fields, got [circle_leaf]");
+        processor(Map.of("tree_field", "circle_leaf", "tree", false)); // not written, so no conflict
+    }
+
+    @Test
     void testCustomFieldNamesAndNestedVectorField() throws Exception {
         CircleProcessor p = processor(Map.of("vector_field", "emb.v", "circles_field", "c", "leaf_field", "meta.leaf"));
         IngestDocument d = run(p, doc(Map.of("emb", new HashMap<>(Map.of("v", List.of(0.9f, 0.3f))))));

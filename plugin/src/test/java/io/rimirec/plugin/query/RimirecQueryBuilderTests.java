@@ -50,7 +50,7 @@ class RimirecQueryBuilderTests {
             new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
             .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
             .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes").strategy("hymirec")
-            .allowPartialResults(true);
+            .allowPartialResults(true).allowTreeMismatch(true);
     }
 
     @Test
@@ -64,6 +64,12 @@ class RimirecQueryBuilderTests {
         assertEquals(40, parsed.k());
         assertTrue(parsed.historyFromCodes());
         assertEquals("meta.codes", parsed.codesField());
+        assertTrue(parsed.allowTreeMismatch());
+        assertFalse(parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"]}}").allowTreeMismatch(), "refused by default");
+        // Without a model, the query follows the history index's pipeline; it round-trips without one.
+        RimirecQueryBuilder followsIndex = parse("{\"rimirec\": {\"history\": [\"a\"]}}");
+        assertNull(followsIndex.model());
+        assertEquals(followsIndex, parse(ScoredIdsQueryBuilderTests.toJson(followsIndex)));
     }
 
     @Test
@@ -92,7 +98,6 @@ class RimirecQueryBuilderTests {
     @Test
     void badInputNamesTheFieldAndWhatWasExpected() {
         List<String[]> cases = List.of(
-            new String[] {"{\"rimirec\": {\"history\": [\"a\"]}}", "requires [model]"},
             new String[] {"{\"rimirec\": {\"model\": \"m\"}}", "requires [history]"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": []}}", "[history] is empty"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"size\": 0}}", "[size] must be between 1 and"},
@@ -114,6 +119,8 @@ class RimirecQueryBuilderTests {
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"boost\": -2}}", "[boost] must be a finite number >= 0"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"allow_partial_results\": \"yes\"}}",
                 "[allow_partial_results] must be true or false"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"allow_tree_mismatch\": 1}}",
+                "[allow_tree_mismatch] must be true or false"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\", \"\"]}}", "[history][1] is an empty id"});
         for (String[] c : cases) {
             ParsingException e = assertThrows(ParsingException.class, () -> parse(c[0]), c[0]);
