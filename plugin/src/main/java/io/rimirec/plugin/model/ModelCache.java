@@ -27,13 +27,13 @@ import java.util.function.LongSupplier;
  *       load that started before it discard its result, so a stale version never re-enters the cache.</li>
  *   <li>A hit older than the revalidation interval is served and re-checked against the store in the background,
  *       which catches an eviction this node missed.</li>
- *   <li>Dropped models are closed after a grace period, so requests still using them finish undisturbed.</li>
+ *   <li>Dropped models are closed at once: their ONNX sessions close when the last request running them finishes
+ *       ({@link LoadedModel}), so requests still using them finish undisturbed and no version outlives its use.</li>
  * </ul>
  */
 public final class ModelCache implements ModelProvider {
 
     private static final Logger logger = LogManager.getLogger(ModelCache.class);
-    static final TimeValue CLOSE_GRACE = TimeValue.timeValueSeconds(60);
 
     private final ModelStore store;
     private final ThreadPool threadPool;
@@ -64,7 +64,7 @@ public final class ModelCache implements ModelProvider {
         synchronized (this) {
             dropped = evictOverflow();
         }
-        dropped.forEach(this::closeLater);
+        dropped.forEach(LoadedModel::close);
     }
 
     public void setMaxBundleBytes(long bytes) {
@@ -153,7 +153,7 @@ public final class ModelCache implements ModelProvider {
                 dropped = evictOverflow();
             }
         }
-        dropped.forEach(this::closeLater);
+        dropped.forEach(LoadedModel::close);
         if (waiting == null) {
             return;
         }
@@ -210,7 +210,7 @@ public final class ModelCache implements ModelProvider {
             removed = models.remove(modelId);
         }
         if (removed != null) {
-            closeLater(removed);
+            removed.close();
         }
     }
 
@@ -229,14 +229,6 @@ public final class ModelCache implements ModelProvider {
             it.remove();
         }
         return dropped;
-    }
-
-    private void closeLater(LoadedModel model) {
-        try {
-            threadPool.schedule(model::close, CLOSE_GRACE, ThreadPool.Names.GENERIC);
-        } catch (Exception e) {
-            model.close(); // thread pool shutting down
-        }
     }
 
     /** Closes every model now (node shutdown). */

@@ -1,7 +1,6 @@
 package io.rimirec.plugin.query;
 
 import io.rimirec.core.bundle.BundleManifest;
-import io.rimirec.core.hymirec.InterestModel;
 import io.rimirec.core.merge.BestScoreMerge;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
@@ -337,12 +336,11 @@ final class RimirecResolver {
         int k = query.k() != null ? query.k() : query.size(); // k >= size: the merge is the exact top by best score
         long generateStart = System.nanoTime();
         try {
-            InterestModel interestModel = model.interestModel(services.sessions());
             List<float[]> vectors = new ArrayList<>(history.size());
             for (HistoryItem h : history) {
                 vectors.add(h.vector());
             }
-            interests = interestModel.interests(vectors, query.historyFromCodes());
+            interests = model.withInterestModel(services.sessions(), m -> m.interests(vectors, query.historyFromCodes()));
             interestNanos = System.nanoTime() - generateStart;
             String[] excluded = query.excludeHistory() ? history.stream().map(HistoryItem::id).filter(Objects::nonNull).distinct()
                 .toArray(String[]::new) : new String[0];
@@ -457,9 +455,10 @@ final class RimirecResolver {
     private void planAndSearch(ActionListener<ScoredIdsQueryBuilder> listener) {
         MultiSearchRequest msearch;
         try {
-            RecallPlanner planner = model.planner(services.sessions());
-            userVectorsName = planner.userVectors().name();
-            plan = planner.plan(history, query.beams());
+            plan = model.withPlanner(services.sessions(), planner -> {
+                userVectorsName = planner.userVectors().name();
+                return planner.plan(history, query.beams());
+            });
             circleK = candidatesPerCircle();
             List<QueryBuilder> knn = new ArrayList<>(plan.circles().size());
             for (int i = 0; i < plan.circles().size(); i++) {
