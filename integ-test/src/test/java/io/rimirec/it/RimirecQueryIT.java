@@ -68,12 +68,15 @@ class RimirecQueryIT {
             classRest.waitForGreen(index);
         }
 
-        /** An index whose item_vector has dimension 3 (not the model's), holding one refreshed item, {@code short-1}. */
+        /**
+         * An index whose item_vector has dimension 3 (not the model's) and the model's similarity, holding one refreshed
+         * item, {@code short-1}.
+         */
         String indexOfThreeDimensionalVectors() throws Exception {
             String other = rest.uniqueIndexName("dim3");
             rest.createIndex(other, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0)),
                 "mappings", Map.of("properties", Map.of("item_vector", Map.of("type", "knn_vector", "dimension", 3,
-                    "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil"))))));
+                    "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", f.tree.metric().knnSpaceType()))))));
             rest.bulkIndex(other, Map.of("short-1", Map.of("item_vector", List.of(0.1, 0.2, 0.3))));
             rest.refresh(other);
             return other;
@@ -395,9 +398,42 @@ class RimirecQueryIT {
             rest.put("/_plugins/rimirec/models/rq-tree-only", new ItemFixtures(200, 50, 5).uploadBody());
             rest.deleteAfter("/_plugins/rimirec/models/rq-tree-only");
             Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", Map.of("rimirec", Map.of(
-                "model", "rq-tree-only", "history", List.of(Map.of("vector", ItemFixtures.asList(new float[64])))))));
+                "model", "rq-tree-only", "history", List.of(Map.of("vector", ItemFixtures.asList(unit(64))))))));
             assertEquals(400, r.status(), r.body().toString());
             assertTrue(r.body().toString().contains("has no [generator] part"), r.body().toString());
+        }
+
+        private static float[] unit(int dimension) {
+            float[] v = new float[dimension];
+            v[0] = 1;
+            return v;
+        }
+
+        @Test
+        void degenerateInlineHistoryVectorsAreRefusedLikeAtIngest() throws Exception {
+            float[] huge = f.vector(1).clone();
+            for (int i = 0; i < huge.length; i++) {
+                huge[i] *= 1e20f;
+            }
+            Rest.Result r = rest.call("POST", "/" + index + "/_search", Map.of("query", rimirec(7, Map.of("history", List.of("i1",
+                Map.of("vector", ItemFixtures.asList(huge)))))));
+            assertEquals(400, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("model [" + MODEL + "]: [history][1][vector] has a norm of")
+                && r.body().toString().contains("too large for single-precision similarity"), r.body().toString());
+        }
+
+        @Test
+        void anIndexMappedWithAnotherSimilarityThanTheModelsIsRefusedNamingBoth() throws Exception {
+            String other = rest.uniqueIndexName("cosine");
+            String space = "l2".equals(f.tree.metric().knnSpaceType()) ? "cosinesimil" : "l2";
+            rest.createIndex(other, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0)),
+                "mappings", Map.of("properties", Map.of("item_vector", Map.of("type", "knn_vector", "dimension", f.tree.dimension(),
+                    "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", space))))));
+            Rest.Result r = rest.call("POST", "/" + other + "/_search", Map.of("query", rimirec(7, Map.of("history_index", index))));
+            assertEquals(400, r.status(), r.body().toString());
+            String reason = r.body().path("error").path("reason").asText();
+            assertTrue(reason.contains("index [" + other + "] maps [item_vector] with space_type [" + space + "] but model [" + MODEL
+                + "] ranks by " + f.tree.metric().id() + " (space_type [" + f.tree.metric().knnSpaceType() + "])"), reason);
         }
     }
 

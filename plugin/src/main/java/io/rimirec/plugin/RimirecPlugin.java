@@ -16,7 +16,7 @@ import io.rimirec.plugin.model.LoadedModel;
 import io.rimirec.plugin.model.ModelCache;
 import io.rimirec.plugin.query.RimirecQueryBuilder;
 import io.rimirec.plugin.query.RimirecServices;
-import io.rimirec.plugin.query.StampField;
+import io.rimirec.plugin.query.MappedFields;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
@@ -111,7 +111,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         OnnxSessionFactory sessions = new OnnxSessionFactory(RimirecSettings.onnxOptions(settings));
         logger.info("rimirec runs ONNX models on [{}]", sessions.describe());
         queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService::localNode,
-            clusterService::state, new StampField(indexNameExpressionResolver)));
+            clusterService::state, new MappedFields(indexNameExpressionResolver)));
         return List.of(store, cache);
     }
 

@@ -293,6 +293,14 @@ final class RimirecResolver {
                         throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] [history][" + position + "][vector] has "
                             + v.length + " values but model [" + model.id() + "] expects " + tree.dimension());
                     }
+                    try {
+                        // As at ingest: a zero vector under cosine, or one whose squares leave float range, would land in
+                        // an arbitrary leaf and pull the user's circles there.
+                        VectorValues.checkMagnitude(v, "history][" + position + "][vector", tree.metric());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] model [" + model.id() + "]: "
+                            + e.getMessage().replaceFirst("^field \\[", "["));
+                    }
                 } else {
                     v = fetched.get(h.id());
                 }
@@ -351,6 +359,7 @@ final class RimirecResolver {
             }
             int[] ks = new int[interests.length];
             Arrays.fill(ks, k);
+            checkSpaceType();
             msearch = CircleSearches.request(searchedIndices, knn, ks, null);
         } catch (Exception e) {
             listener.onFailure(e);
@@ -467,6 +476,7 @@ final class RimirecResolver {
                 BoolQueryBuilder filter = knnFilter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()), excluded);
                 knn.add(KnnQueries.filteredKnn(fields.vector(), c.userVector(), circleK[i], filter, query.efSearch()));
             }
+            checkSpaceType();
             msearch = CircleSearches.request(searchedIndices, knn, circleK, stampFieldToRead());
         } catch (Exception e) {
             listener.onFailure(e);
@@ -475,9 +485,15 @@ final class RimirecResolver {
         searchThen(msearch, listener, response -> merge(response, listener));
     }
 
+    /** A vector field mapped with another similarity than the model's would answer silently differently: a 400 instead. */
+    private void checkSpaceType() {
+        services.mappings().checkSpaceType(services.clusterState().get(), searchedIndices, fields.vector(), model.tree().metric(),
+            model.id());
+    }
+
     /** The tree stamp field, when every searched index maps it as a keyword; else null, with the reason kept for the profile. */
     private String stampFieldToRead() {
-        StampField.Check check = services.stampField().check(services.clusterState().get(), searchedIndices, fields.tree());
+        MappedFields.Check check = services.mappings().stampReadable(services.clusterState().get(), searchedIndices, fields.tree());
         stampsUnchecked = check.reason();
         return check.readable() ? fields.tree() : null;
     }

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * @param sessions   ONNX Runtime sessions (CPU, or CUDA when configured and available)
  * @param localNode  this node, the parent of the searches a query starts under its search task
  * @param clusterState the node's current cluster state (to find the model an index's pipeline stamps with)
- * @param stampField whether the searched indexes map the tree stamp field so that it can be read
+ * @param mappings   what the searched indexes' mappings say about the tree stamp and vector fields
  */
 public record RimirecServices(ModelProvider models, ThreadPool threadPool, String executor, OnnxSessionFactory sessions,
-                              Supplier<DiscoveryNode> localNode, Supplier<ClusterState> clusterState, StampField stampField) {}
+                              Supplier<DiscoveryNode> localNode, Supplier<ClusterState> clusterState, MappedFields mappings) {}
