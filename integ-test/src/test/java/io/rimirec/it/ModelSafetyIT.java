@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -109,6 +110,40 @@ class ModelSafetyIT extends SingleNodeTestCase {
 
         assertEquals("deleted", rest.delete(BASE + id + "?force=true").path("result").asText());
         assertEquals(404, rest.call("GET", BASE + id, null).status());
+    }
+
+    @Test
+    void theModelStoreIndexIsWrittenOnlyThroughTheModelApi() throws Exception {
+        String id = "safety-store";
+        ItemFixtures a = new ItemFixtures(400, 50, 14);
+        rest.put(BASE + id, a.uploadBody());
+        rest.deleteAfter(BASE + id);
+        Map<String, Object> forged = Map.of("type", "model", "model_id", "forged", "hash", "0".repeat(64), "size", 1, "chunk_count", 1,
+            "uploaded_at", "2026-12-03T00:00:00Z", "manifest", Map.of());
+        List<Rest.Result> attempts = List.of(
+            rest.call("PUT", "/.rimirec-models/_doc/forged", forged),
+            rest.call("POST", "/.rimirec-models/_update/" + id, Map.of("doc", Map.of("hash", "0".repeat(64)))),
+            rest.call("DELETE", "/.rimirec-models/_doc/" + id, null),
+            rest.call("POST", "/.rimirec*/_delete_by_query", Map.of("query", Map.of("match_all", Map.of()))));
+        for (Rest.Result r : attempts) {
+            assertEquals(403, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("is written only through its API (PUT or DELETE /_plugins/rimirec/models/{id}"),
+                r.body().toString());
+        }
+        try {
+            rest.bulkAllowingItemFailures("{\"index\": {\"_index\": \".rimirec-models\", \"_id\": \"forged\"}}\n"
+                + Rest.toJson(forged) + "\n");
+            throw new AssertionError("a _bulk naming the store was accepted");
+        } catch (AssertionError e) {
+            assertTrue(e.getMessage().contains("403") && e.getMessage().contains("is written only through its API"), e.getMessage());
+        }
+        List<String> listed = new ArrayList<>();
+        rest.get(BASE).path("models").forEach(m -> listed.add(m.path("model_id").asText()));
+        assertTrue(listed.contains(id) && !listed.contains("forged"), listed.toString());
+        assertEquals(a.tree.contentHash(), rest.get(BASE + id).path("manifest").path("tree_hash").asText(), "untouched");
+
+        // The API still writes: replacing and deleting go through.
+        assertEquals("updated", rest.put(BASE + id, new ItemFixtures(400, 50, 14).uploadBody()).path("result").asText());
     }
 
     @Test

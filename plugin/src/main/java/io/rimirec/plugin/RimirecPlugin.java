@@ -19,6 +19,7 @@ import io.rimirec.plugin.query.RimirecServices;
 import io.rimirec.plugin.query.MappedFields;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
+import io.rimirec.plugin.model.ModelStoreGuard;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
 import io.rimirec.plugin.query.SearchTasks;
 import io.rimirec.plugin.rest.RestModelsAction;
@@ -78,6 +79,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
     private final SetOnce<ModelCache> modelCache = new SetOnce<>();
     // Query parsers are registered before createComponents runs too.
     private final SetOnce<RimirecServices> queryServices = new SetOnce<>();
+    private final ModelStoreGuard storeGuard = new ModelStoreGuard();
 
     @Override
     public Collection<Object> createComponents(
@@ -95,6 +97,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
     ) {
         Settings settings = environment.settings();
         ModelStore store = new ModelStore(client);
+        storeGuard.setThreadContext(threadPool.getThreadContext());
         ModelCache cache = new ModelCache(
             store,
             threadPool,
@@ -152,7 +155,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new SearchTasks());
+        return List.of(new SearchTasks(), storeGuard);
     }
 
     @Override

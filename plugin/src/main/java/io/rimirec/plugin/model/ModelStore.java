@@ -5,6 +5,7 @@ import io.rimirec.core.bundle.BundleArchive;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceAlreadyExistsException;
 import org.opensearch.action.DocWriteRequest;
 import org.opensearch.action.admin.indices.create.CreateIndexRequest;
@@ -21,6 +22,7 @@ import org.opensearch.action.support.WriteRequest;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.IndexNotFoundException;
 import org.opensearch.index.engine.VersionConflictEngineException;
 import org.opensearch.index.query.QueryBuilders;
@@ -84,10 +86,14 @@ public final class ModelStore {
         return modelId + "#" + hash + "#" + n;
     }
 
-    /** Runs {@code action} with the plugin's own (empty) security context and restores the caller's for the listener. */
+    /**
+     * Runs {@code action} with the plugin's own (empty) security context, marked as the store's own writes, and restores
+     * the caller's context for the listener.
+     */
     private <T> void asPlugin(ActionListener<T> listener, Consumer<ActionListener<T>> action) {
         Supplier<ThreadContext.StoredContext> callers = threadContext.newRestorableContext(false);
         try (ThreadContext.StoredContext ignored = threadContext.stashContext()) {
+            threadContext.putTransient(ModelStoreGuard.STORE_WRITE, Boolean.TRUE); // lets ModelStoreGuard tell our writes apart
             action.accept(new ContextPreservingActionListener<>(callers, listener));
         }
     }
@@ -287,8 +293,10 @@ public final class ModelStore {
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) model.size());
             for (MultiGetItemResponse item : r.getResponses()) {
                 if (item.isFailed() || !item.getResponse().isExists()) {
-                    l.onFailure(new IllegalStateException("model [" + model.id() + "] is incomplete in the store: chunk [" + item.getId()
-                        + "] is missing (it may have been replaced while loading; retry)"));
+                    // Most likely replaced between reading its metadata and its chunks: worth a retry (503).
+                    l.onFailure(new OpenSearchStatusException("model [" + model.id() + "] is incomplete in the store: chunk [" + item.getId()
+                        + "] is missing (it may have been replaced while loading; retry, and upload it again if this persists)",
+                        RestStatus.SERVICE_UNAVAILABLE));
                     return;
                 }
                 Object data = item.getResponse().getSourceAsMap().get("data");
@@ -296,7 +304,8 @@ public final class ModelStore {
             }
             byte[] bytes = out.toByteArray();
             if (!BundleArchive.sha256(bytes).equals(model.hash())) {
-                l.onFailure(new IllegalStateException("model [" + model.id() + "] is corrupt in the store: its bytes do not match hash " + model.hash()));
+                l.onFailure(new OpenSearchStatusException("model [" + model.id() + "] is damaged in the store: its bytes do not match hash "
+                    + model.hash() + "; upload it again (PUT /_plugins/rimirec/models/" + model.id() + ")", RestStatus.INTERNAL_SERVER_ERROR));
                 return;
             }
             l.onResponse(bytes);
