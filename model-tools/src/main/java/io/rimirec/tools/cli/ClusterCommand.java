@@ -58,6 +58,9 @@ public final class ClusterCommand implements Runnable {
             description = "C1 JIT only: starts in about half the CPU time, runs hot code slower; turn off for benchmarks (default: ${DEFAULT-VALUE}).")
         boolean fastStartup;
 
+        /** Restarts of one node before it is left stopped (a node that keeps dying has a reason the log shows). */
+        static final int MAX_RESTARTS = 3;
+
         @Override
         public Integer call() throws Exception {
             LocalCluster.Builder b = LocalCluster.builder()
@@ -79,15 +82,8 @@ public final class ClusterCommand implements Runnable {
                 System.out.println("Try: curl " + cluster.httpUris().get(0) + "/_cat/plugins");
                 System.out.println("Press Ctrl-C to stop it; its folders are deleted then.");
                 System.out.flush();
-                while (!cluster.isClosed()) {
-                    var dead = cluster.deadNodes();
-                    if (!dead.isEmpty() && !cluster.isClosed()) {
-                        System.err.println(dead.get(0).name() + " stopped unexpectedly.\n" + cluster.describeFailure(dead.get(0)));
-                        return 1;
-                    }
-                    Thread.sleep(1000);
-                }
-                return 0;
+                // A node that dies is reported and restarted; the others keep serving meanwhile.
+                return cluster.supervise(System.err::println, MAX_RESTARTS);
             }
         }
     }

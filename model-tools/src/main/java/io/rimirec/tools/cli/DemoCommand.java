@@ -74,8 +74,11 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("The node keeps running: " + String.join(" ", cluster.httpUris()) + "  (index [" + options.index()
                     + "], model [" + options.modelId() + "]). Press Ctrl-C to stop it.");
                 out.flush();
-                while (!cluster.isClosed() && cluster.deadNodes().isEmpty()) {
-                    Thread.sleep(1000);
+                if (cluster.supervise(line -> {
+                    err.println(line);
+                    err.flush();
+                }, ClusterCommand.Start.MAX_RESTARTS) != 0) {
+                    return 1;
                 }
             }
             return report.failures().isEmpty() ? 0 : 1;

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +79,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Consumer<String> log;
     private volatile RestClient restClient;
     private volatile boolean closed;
+    /** Set when the nodes first start; a restarted node starts the same way. */
+    private Path javaHome;
+    private Session session;
 
     private LocalCluster(Builder config, String clusterName, Path clusterDir, NodeUser nodeUser) {
         this.config = config;
@@ -182,9 +186,64 @@ public final class LocalCluster implements AutoCloseable {
         return node.logTail(40, 80);
     }
 
+    /**
+     * Starts a node that stopped, in its own folder with its data and ports, and waits until the cluster has every node
+     * again. The other nodes keep running meanwhile.
+     */
+    public synchronized void restart(Node node) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("cluster " + clusterName + " is closed");
+        }
+        if (node.isAlive()) {
+            throw new IllegalStateException(node.name + " is running");
+        }
+        log.accept("restarting " + node.name + " of cluster " + clusterName);
+        node.start(session.watchdog(), javaHome);
+        waitUntilHealthy(System.nanoTime());
+    }
+
+    /**
+     * Watches the nodes until the cluster is closed (Ctrl-C, {@link #close()}). A node that stops unexpectedly is reported
+     * with the last lines of its logs and started again, up to {@code maxRestarts} times; the other nodes keep running,
+     * and a node that cannot be restarted is left stopped while the rest serve on.
+     *
+     * @return 0 once the cluster is closed, 1 when no node is left running
+     */
+    public int supervise(Consumer<String> report, int maxRestarts) throws InterruptedException {
+        Map<Node, Integer> restarts = new HashMap<>();
+        while (!closed) {
+            for (Node n : deadNodes()) {
+                if (closed || restarts.getOrDefault(n, 0) < 0) {
+                    continue; // closing, or given up on
+                }
+                int attempt = restarts.merge(n, 1, Integer::sum);
+                report.accept(n.name + " stopped unexpectedly (exit code " + n.exitCode() + ").\n" + describeFailure(n));
+                if (attempt > maxRestarts) {
+                    report.accept(n.name + " stopped " + attempt + " times; leaving it stopped. The other nodes keep running.");
+                    restarts.put(n, -1);
+                    continue;
+                }
+                try {
+                    restart(n);
+                    report.accept(n.name + " is running again (restart " + attempt + " of at most " + maxRestarts + "): "
+                        + n.httpUri());
+                } catch (IOException | RuntimeException e) {
+                    report.accept("could not restart " + n.name + ": " + e.getMessage());
+                }
+            }
+            if (!closed && nodes.stream().noneMatch(Node::isAlive) && restarts.values().stream().allMatch(r -> r < 0)) {
+                return 1;
+            }
+            Thread.sleep(1000);
+        }
+        return 0;
+    }
+
     // ------------------------------------------------------------------------------------------------ start
 
     private void startNodes(Path templateHome, Path javaHome, Session session) throws IOException {
+        this.javaHome = javaHome;
+        this.session = session;
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             nodes.clear();
@@ -578,13 +637,14 @@ public final class LocalCluster implements AutoCloseable {
 
         private void start(Path watchdogScript, Path javaHome) throws IOException {
             Path pidFile = dir.resolve("node.pid");
+            Files.deleteIfExists(pidFile); // a restart: the old pid is of a dead process
             List<String> cmd = new ArrayList<>(List.of("/bin/sh", watchdogScript.toString(),
                 String.valueOf(ProcessHandle.current().pid()), String.valueOf(config.stopTimeout.toSeconds()),
                 pidFile.toString(), dir.toString(), "--"));
             cmd.addAll(nodeUser.commandPrefix());
             cmd.add(home.resolve("bin/opensearch").toString());
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(consoleLog().toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog().toFile())).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             cleanEnvironment(pb.environment(), javaHome);
             pb.environment().put("HOME", home.toString());
             pb.environment().put("OPENSEARCH_TMPDIR", home.resolve("tmp").toString());

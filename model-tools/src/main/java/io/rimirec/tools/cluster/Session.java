@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -15,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -45,6 +49,15 @@ final class Session {
 
     static final String PREFIX = "rimirec-local-";
     private static final String OWNER_FILE = "owner";
+    /**
+     * Held (an exclusive lock) by the owning JVM for its whole life; the operating system drops it when that process
+     * ends, however it ends. Another process that can take a shared lock on it knows the owner is gone. Unlike a pid
+     * check this holds across users and pid namespaces (containers sharing a folder), where another process's pid
+     * may be invisible or mean someone else.
+     */
+    private static final String LOCK_FILE = "owner.lock";
+    /** This JVM's locks on its own sessions' lock files, held until it exits. */
+    private static final List<FileChannel> HELD = new ArrayList<>();
     private static final String WATCHDOG = "node-watchdog.sh";
     /** A folder without an owner file is left alone this long: its owner may be writing it right now. */
     private static final Duration UNOWNED_GRACE = Duration.ofHours(1);
@@ -73,6 +86,10 @@ final class Session {
         Files.createDirectory(dir);
         // The node user must be able to walk into it; the node homes below are what it owns.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        FileChannel lock = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
+        lock.lock();
+        HELD.add(lock);
         Files.writeString(dir.resolve(OWNER_FILE), me.pid() + " " + startMillis(me) + "\n");
         try (InputStream in = Session.class.getResourceAsStream(WATCHDOG)) {
             if (in == null) {
@@ -90,6 +107,14 @@ final class Session {
 
     /** Deletes every session folder of this JVM (the shutdown hook calls it once all clusters are closed). */
     static synchronized void deleteAll() {
+        for (FileChannel lock : HELD) {
+            try {
+                lock.close(); // releases the lock
+            } catch (IOException e) {
+                // going away anyway
+            }
+        }
+        HELD.clear();
         for (Session s : SESSIONS.values()) {
             try {
                 MoreFiles.deleteRecursively(s.dir);
@@ -255,7 +280,17 @@ final class Session {
         }
     }
 
-    private static boolean isStale(Path d) throws IOException {
+    static boolean isStale(Path d) throws IOException {
+        for (Session own : SESSIONS.values()) {
+            if (own.dir.equals(d)) {
+                return false;
+            }
+        }
+        Path lockFile = d.resolve(LOCK_FILE);
+        if (Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return ownerIsGone(lockFile);
+        }
+        // A folder from before lock files: judge by the owner's pid and start time.
         Path owner = d.resolve(OWNER_FILE);
         if (!Files.isRegularFile(owner)) {
             FileTime modified = Files.getLastModifiedTime(d);
@@ -266,9 +301,26 @@ final class Session {
             long pid = Long.parseLong(parts[0]);
             long start = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
             // Compare start times too: the pid may belong to an unrelated process by now.
-            return ProcessHandle.of(pid).map(h -> start >= 0 && startMillis(h) != start).orElse(true);
+            // A process whose start time cannot be read (another user's, say) is taken to be the owner, alive.
+            return ProcessHandle.of(pid).map(h -> start >= 0 && startMillis(h) >= 0 && startMillis(h) != start).orElse(true);
         } catch (NumberFormatException e) {
             return false;
+        }
+    }
+
+    /** True when a shared lock on the owner's lock file can be taken: the owner, which holds it exclusively, is gone. */
+    private static boolean ownerIsGone(Path lockFile) {
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+            FileLock shared = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (shared == null) {
+                return false;
+            }
+            shared.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // this JVM holds it
+        } catch (IOException e) {
+            return false; // cannot tell (no permission, no lock support): leave it alone
         }
     }
 
