@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks. Each prints a ratio against a baseline measured in the same run (these machines are noisy).",
     subcommands = {BenchTreeCommand.class, BenchIngestCommand.class, BenchGeneratorCommand.class, BenchQueryCommand.class,
-        BenchCodesCommand.class, BenchUploadsCommand.class}
+        BenchCodesCommand.class, BenchUploadsCommand.class, BenchFaultsCommand.class}
 )
 public final class BenchCommand implements Runnable {
 
