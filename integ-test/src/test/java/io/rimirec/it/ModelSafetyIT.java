@@ -147,6 +147,28 @@ class ModelSafetyIT extends SingleNodeTestCase {
     }
 
     @Test
+    void aKnnVectorOnANativeEngineIsRefusedOnANodeWithoutTheNativeLibrariesInsteadOfStoppingIt() throws Exception {
+        // The k-NN zip these nodes run (Maven Central's) has no native libraries: faiss, the default engine, would
+        // stop the node with UnsatisfiedLinkError while parsing the mapping.
+        Map<String, Object> faissByDefault = Map.of("mappings", Map.of("properties", Map.of("emb", Map.of("type", "knn_vector",
+            "dimension", 8))), "settings", Map.of("index.knn", true));
+        String index = rest.uniqueIndexName("native-engine");
+        List<Rest.Result> refused = List.of(
+            rest.call("PUT", "/" + index, faissByDefault),
+            rest.call("PUT", "/_component_template/" + index, Map.of("template", Map.of("mappings", Map.of("properties", Map.of("emb",
+                Map.of("type", "knn_vector", "dimension", 8, "method", Map.of("name", "hnsw", "engine", "nmslib"))))))));
+        for (Rest.Result r : refused) {
+            assertEquals(400, r.status(), r.body().toString());
+            String reason = r.body().path("error").path("reason").asText();
+            assertTrue(reason.contains("[emb] is a knn_vector on a native k-NN engine") && reason.contains("\"engine\": \"lucene\""),
+                reason);
+        }
+        assertEquals(200, rest.call("GET", "/_cluster/health", null).status(), "the node is still up");
+        rest.createIndex(index, Map.of("settings", Map.of("index.knn", true), "mappings", Map.of("properties", Map.of("emb", Map.of(
+            "type", "knn_vector", "dimension", 8, "method", Map.of("name", "hnsw", "engine", "lucene", "space_type", "l2"))))));
+    }
+
+    @Test
     void documentsWhoseVectorsTheTreeCannotPlaceFailAloneNamingTheField() throws Exception {
         ItemFixtures a = new ItemFixtures(400, 50, 13);
         String id = "safety-degenerate";

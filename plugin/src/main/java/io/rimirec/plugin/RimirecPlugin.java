@@ -19,6 +19,7 @@ import io.rimirec.plugin.query.RimirecServices;
 import io.rimirec.plugin.query.MappedFields;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
+import io.rimirec.plugin.knn.KnnEngineGuard;
 import io.rimirec.plugin.model.ModelStoreGuard;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
 import io.rimirec.plugin.query.SearchTasks;
@@ -80,6 +81,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
     // Query parsers are registered before createComponents runs too.
     private final SetOnce<RimirecServices> queryServices = new SetOnce<>();
     private final ModelStoreGuard storeGuard = new ModelStoreGuard();
+    private final KnnEngineGuard knnGuard = new KnnEngineGuard();
 
     @Override
     public Collection<Object> createComponents(
@@ -98,6 +100,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         Settings settings = environment.settings();
         ModelStore store = new ModelStore(client);
         storeGuard.setThreadContext(threadPool.getThreadContext());
+        knnGuard.setPaths(environment.pluginsDir());
         ModelCache cache = new ModelCache(
             store,
             threadPool,
@@ -155,7 +158,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new SearchTasks(), storeGuard);
+        return List.of(new SearchTasks(), storeGuard, knnGuard);
     }
 
     @Override
