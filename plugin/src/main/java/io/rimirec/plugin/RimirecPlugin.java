@@ -21,6 +21,7 @@ import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
 import io.rimirec.plugin.knn.KnnEngineGuard;
 import io.rimirec.plugin.model.ModelStoreGuard;
+import io.rimirec.plugin.model.ModelWarmer;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
 import io.rimirec.plugin.query.SearchTasks;
 import io.rimirec.plugin.rest.RestModelsAction;
@@ -118,7 +119,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
         logger.info("rimirec runs ONNX models on [{}]", sessions.describe());
         queryServices.set(new RimirecServices(this::getModel, threadPool, THREAD_POOL, sessions, clusterService::localNode,
             clusterService::state, new MappedFields(indexNameExpressionResolver)));
-        return List.of(store, cache);
+        return List.of(store, cache, new ModelWarmer(cache, sessions));
     }
 
     @Override

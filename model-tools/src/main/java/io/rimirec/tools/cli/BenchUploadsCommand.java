@@ -50,6 +50,10 @@ public final class BenchUploadsCommand implements Callable<Integer> {
     @Option(names = "--sample-every", defaultValue = "50", description = "Cycles between memory samples (default: ${DEFAULT-VALUE}).")
     int sampleEvery;
 
+    @Option(names = "--latency-cycles", defaultValue = "30", description = "Cycles of the first-query latency phase "
+        + "(default: ${DEFAULT-VALUE}).")
+    int latencyCycles;
+
     @Option(names = "--items", defaultValue = "20000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
     int items;
 
@@ -98,6 +102,7 @@ public final class BenchUploadsCommand implements Callable<Integer> {
                     + "upload cycle beyond the baseline (target: uploads within 5%%)%n", cycles, 100 * baseGrowth,
                 (last(baseline) - first(baseline)) / 1e6, 100 * uploadGrowth, (last(uploads) - first(uploads)) / 1e6,
                 ((last(uploads) - first(uploads)) - (last(baseline) - first(baseline))) / 1e6 / cycles);
+            latency(http, store, versions, options, history, out);
             out.flush();
         }
         return 0;
@@ -118,6 +123,45 @@ public final class BenchUploadsCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "%s: %d cycles in %.1f s%n", what, cycles, (System.nanoTime() - t0) / 1e9);
         err.flush();
         return samples;
+    }
+
+    /**
+     * The first query after an upload, against a warm query (the second one), in the same run: when the upload replaced
+     * the model and when it created a new model id. Every node loads and warms an uploaded model before the upload
+     * answers; without that the first query paid for the load, the sessions and ONNX Runtime's first run.
+     */
+    private void latency(JsonHttp http, ModelStoreClient store, byte[][] versions, Demo.Options options, List<String> history,
+                         PrintWriter out) throws IOException {
+        double[] replaced = new double[latencyCycles], fresh = new double[latencyCycles], warm = new double[latencyCycles];
+        for (int i = 0; i < latencyCycles; i++) {
+            store.upload(options.modelId(), versions[i % 2]);
+            replaced[i] = timedQuery(http, options, options.modelId(), history);
+            warm[i] = timedQuery(http, options, options.modelId(), history);
+            String newId = options.modelId() + "-new-" + i;
+            store.upload(newId, versions[i % 2]);
+            fresh[i] = timedQuery(http, options, newId, history);
+            store.delete(newId, false);
+        }
+        double w = median(warm);
+        out.printf(Locale.ROOT, "first query after an upload, median of %d (ms): replaced model %.1f (%.2fx a warm query), new model id "
+            + "%.1f (%.2fx); warm query %.1f (target: within 2x)%n", latencyCycles, median(replaced),
+            median(replaced) / w, median(fresh), median(fresh) / w, w);
+    }
+
+    private static double timedQuery(JsonHttp http, Demo.Options options, String model, List<String> history) throws IOException {
+        long t0 = System.nanoTime();
+        JsonNode r = http.post("/" + options.index() + "/_search", Demo.rimirecBody(model, history, 20, 6));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (r.path("hits").path("hits").isEmpty()) {
+            throw new IllegalStateException("a benchmark query returned no hits: " + r);
+        }
+        return ms;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     private static void cycle(JsonHttp http, ModelStoreClient store, byte[] version, Demo.Options options, List<String> history)

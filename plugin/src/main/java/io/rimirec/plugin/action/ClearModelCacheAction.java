@@ -1,6 +1,6 @@
 package io.rimirec.plugin.action;
 
-import io.rimirec.plugin.model.ModelCache;
+import io.rimirec.plugin.model.ModelWarmer;
 
 import org.opensearch.action.ActionType;
 import org.opensearch.action.FailedNodeException;
@@ -13,6 +13,7 @@ import org.opensearch.cluster.ClusterName;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.threadpool.ThreadPool;
@@ -37,21 +38,26 @@ public final class ClearModelCacheAction extends ActionType<ClearModelCacheActio
 
     public static final class Request extends BaseNodesRequest<Request> {
         private final String modelId;
+        private final boolean warm;
 
-        public Request(String modelId) {
+        /** @param warm the model was uploaded: every node loads and warms the stored version before answering */
+        public Request(String modelId, boolean warm) {
             super((String[]) null); // all nodes
             this.modelId = modelId;
+            this.warm = warm;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
             modelId = in.readString();
+            warm = in.readBoolean();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             out.writeString(modelId);
+            out.writeBoolean(warm);
         }
 
         public String modelId() {
@@ -61,20 +67,24 @@ public final class ClearModelCacheAction extends ActionType<ClearModelCacheActio
 
     public static final class NodeRequest extends TransportRequest {
         private final String modelId;
+        private final boolean warm;
 
-        NodeRequest(String modelId) {
+        NodeRequest(String modelId, boolean warm) {
             this.modelId = modelId;
+            this.warm = warm;
         }
 
         public NodeRequest(StreamInput in) throws IOException {
             super(in);
             modelId = in.readString();
+            warm = in.readBoolean();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             out.writeString(modelId);
+            out.writeBoolean(warm);
         }
     }
 
@@ -109,7 +119,9 @@ public final class ClearModelCacheAction extends ActionType<ClearModelCacheActio
     }
 
     public static final class TransportAction extends TransportNodesAction<Request, Response, NodeRequest, NodeResponse> {
-        private final ModelCache cache;
+        /** How long a node spends loading and warming a replaced model before it answers anyway. */
+        static final TimeValue WARM_TIMEOUT = TimeValue.timeValueSeconds(30);
+        private final ModelWarmer warmer;
 
         @Inject
         public TransportAction(
@@ -117,11 +129,12 @@ public final class ClearModelCacheAction extends ActionType<ClearModelCacheActio
             ClusterService clusterService,
             TransportService transportService,
             ActionFilters actionFilters,
-            ModelCache cache
+            ModelWarmer warmer
         ) {
+            // The generic pool: a node may wait here (bounded) while it loads and warms the new version.
             super(NAME, threadPool, clusterService, transportService, actionFilters, Request::new, NodeRequest::new,
-                ThreadPool.Names.MANAGEMENT, NodeResponse.class);
-            this.cache = cache;
+                ThreadPool.Names.GENERIC, NodeResponse.class);
+            this.warmer = warmer;
         }
 
         @Override
@@ -131,7 +144,7 @@ public final class ClearModelCacheAction extends ActionType<ClearModelCacheActio
 
         @Override
         protected NodeRequest newNodeRequest(Request request) {
-            return new NodeRequest(request.modelId());
+            return new NodeRequest(request.modelId(), request.warm);
         }
 
         @Override
@@ -141,7 +154,11 @@ public final class ClearModelCacheAction extends ActionType<ClearModelCacheActio
 
         @Override
         protected NodeResponse nodeOperation(NodeRequest request) {
-            cache.invalidate(request.modelId);
+            if (request.warm) {
+                warmer.reload(request.modelId, WARM_TIMEOUT);
+            } else {
+                warmer.drop(request.modelId);
+            }
             return new NodeResponse(clusterService.localNode());
         }
     }

@@ -57,7 +57,7 @@ public final class TransportDeleteModelAction extends HandledTransportAction<Del
                 return;
             }
             cache.invalidate(id);
-            client.execute(ClearModelCacheAction.INSTANCE, new ClearModelCacheAction.Request(id), ActionListener.wrap(
+            client.execute(ClearModelCacheAction.INSTANCE, new ClearModelCacheAction.Request(id, false), ActionListener.wrap(
                 r -> listener.onResponse(new DeleteModelAction.Response(deleted)),
                 e -> {
                     logger.warn("model [{}] deleted, but clearing node caches failed", id, e);

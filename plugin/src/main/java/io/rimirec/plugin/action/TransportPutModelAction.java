@@ -78,14 +78,15 @@ public final class TransportPutModelAction extends HandledTransportAction<PutMod
             }
             store.put(id, bytes, manifest, previous -> checkSameStamps(id, previous, manifest, request.allowTreeChange()),
                 ActionListener.wrap(result -> {
-                    cache.invalidate(id);
-                    client.execute(ClearModelCacheAction.INSTANCE, new ClearModelCacheAction.Request(id), ActionListener.wrap(r -> {
+                    // Every node, this one included, drops the old version; those that served it load and warm the new one.
+                    client.execute(ClearModelCacheAction.INSTANCE, new ClearModelCacheAction.Request(id, true), ActionListener.wrap(r -> {
                         if (r.hasFailures()) {
                             logger.warn("model [{}] stored, but {} node(s) could not drop the old version now; they will notice "
                                 + "within the revalidation interval", id, r.failures().size());
                         }
                         listener.onResponse(new PutModelAction.Response(result.stored(), result.previous() == null));
                     }, e -> {
+                        cache.invalidate(id);
                         logger.warn("model [{}] stored, but clearing node caches failed", id, e);
                         listener.onResponse(new PutModelAction.Response(result.stored(), result.previous() == null));
                     }));

@@ -14,8 +14,8 @@ import java.io.IOException;
 
 /**
  * A model loaded on this node: the verified bundle (tree included) under the stored hash it came from. Serving
- * components that are costly to open (ONNX sessions) are created on first use, so ingest-only nodes never pay
- * for them.
+ * components that are costly to open (ONNX sessions) are created on first use: by {@link ModelWarmer} when the model
+ * is uploaded, else by the first query.
  *
  * <p>Their native memory is released as soon as nothing needs it ({@link LeasedResource}): once the cache drops the
  * model ({@link #close()}), the sessions close when the last request running them finishes, or at once when none is.
