@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.rimirec.tools.eval.LossCurve;
+import io.rimirec.tools.train.nn.OptimizerStep;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -43,10 +44,7 @@ final class TrainLoop {
                     loss = l.getFloat();
                 }
                 for (Map.Entry<String, NDArray> p : params.all().entrySet()) {
-                    NDArray grad = p.getValue().getGradient();
-                    grad.attach(m);
-                    adam.update(p.getKey(), p.getValue(), grad);
-                    grad.subi(grad); // torch accumulates gradients: clear them for the next step
+                    OptimizerStep.update(adam, p.getKey(), p.getValue(), m);
                 }
                 sum += loss;
             }

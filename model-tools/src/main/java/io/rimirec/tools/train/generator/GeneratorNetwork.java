@@ -73,6 +73,11 @@ public final class GeneratorNetwork implements AutoCloseable {
         return t.all();
     }
 
+    /** Arrays the parameters' manager holds (see {@link TransformerParams#managedArrays()}). */
+    public int managedArrays() {
+        return t.managedArrays();
+    }
+
     public NDArray param(String name) {
         return t.get(name);
     }
@@ -117,7 +122,7 @@ public final class GeneratorNetwork implements AutoCloseable {
     public NDArray decode(NDArray memory, NDArray memoryMask, NDArray tokens, boolean training) {
         long len = tokens.getShape().get(1);
         NDArray x = t.gather(tokens, "dec.tok");
-        x = x.add(t.get("dec.pos").get("0:" + len));
+        x = x.add(t.derive("dec.pos", x.getManager(), pos -> pos.get("0:" + len)));
         x = t.dropout(x, training);
         NDArray causal = TransformerParams.causalBias(tokens.getManager(), (int) len);
         NDArray memBias = TransformerParams.paddingBias(memoryMask);

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.rimirec.core.generate.CircleVocabulary;
+import io.rimirec.tools.train.nn.OptimizerStep;
 import io.rimirec.core.generate.EncoderInput;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
@@ -138,15 +139,12 @@ public final class GeneratorTrainer {
                 try (NDManager step = manager.newSubManager()) {
                     float loss;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        gc.zeroGradients();
                         NDArray l = loss(net, step, batch, true);
                         gc.backward(l);
                         loss = l.getFloat();
                     }
                     for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
-                        NDArray grad = p.getValue().getGradient();
-                        grad.attach(step);
-                        adam.update(p.getKey(), p.getValue(), grad);
+                        OptimizerStep.update(adam, p.getKey(), p.getValue(), step);
                     }
                     trainSum += loss;
                     running = b == 0 ? loss : 0.98 * running + 0.02 * loss;

@@ -11,6 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.Random;
 
 /**
@@ -109,6 +110,11 @@ public final class TransformerParams implements AutoCloseable {
         return params;
     }
 
+    /** Arrays the parameters' manager holds now: the parameters and the optimiser's state, a constant while training. */
+    public int managedArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     public NDArray get(String name) {
         NDArray a = params.get(name);
         if (a == null) {
@@ -146,6 +152,21 @@ public final class TransformerParams implements AutoCloseable {
     }
 
     // ---- operations ------------------------------------------------------------------------------------------
+
+    /**
+     * {@code op} (a slice, a reshape) applied to parameter {@code name}, owned by {@code m}. An array derived from a
+     * parameter lands in the parameters' manager, which lives as long as the network: without this every training step
+     * left one array, and the autograd graph behind it, until training ended (native memory grew per step; the same
+     * class of leak HyMiRec had).
+     */
+    public NDArray derive(String name, NDManager m, UnaryOperator<NDArray> op) {
+        NDArray param = get(name);
+        NDArray out = op.apply(param);
+        if (out != param) {
+            out.attach(m);
+        }
+        return out;
+    }
 
     public NDArray linear(NDArray x, String p) {
         return x.matMul(get(p + ".w")).add(get(p + ".b"));

@@ -65,6 +65,11 @@ public final class UserTowerNetwork implements AutoCloseable {
         return t.all();
     }
 
+    /** Arrays the parameters' manager holds (see {@link TransformerParams#managedArrays()}). */
+    public int managedArrays() {
+        return t.managedArrays();
+    }
+
     public NDArray param(String name) {
         return t.get(name);
     }
@@ -94,7 +99,8 @@ public final class UserTowerNetwork implements AutoCloseable {
         NDArray x = t.layerNorm(t.linear(vectors, "in"), "in.ln");
         x = x.add(t.gather(positions, "pos.emb"));
         NDArray present = circles.neq(0).toType(DataType.FLOAT32, false).expandDims(-1);
-        NDArray cls = t.gather(circles, "circle.emb").mul(present).sum(new int[] {1}).add(t.get("cls.emb").reshape(config.width()));
+        NDArray cls = t.gather(circles, "circle.emb").mul(present).sum(new int[] {1})
+            .add(t.derive("cls.emb", circles.getManager(), e -> e.reshape(config.width())));
         NDArray seq = NDArrays.concat(new NDList(cls.expandDims(1), x), 1);
         seq = t.dropout(seq, training);
         NDArray fullMask = NDArrays.concat(new NDList(mask.getManager().ones(new Shape(b, 1)), mask), 1);
@@ -107,7 +113,8 @@ public final class UserTowerNetwork implements AutoCloseable {
             seq = seq.add(t.dropout(t.feedForward(h, p), training));
         }
         NDArray head = t.linear(t.layerNorm(seq.get(":, 0, :"), "out.ln"), "out");
-        NDArray recency = TransformerParams.lookup(positions, t.get("recency").reshape(config.maxSlice(), 1)).squeeze(-1);
+        NDArray recency = TransformerParams.lookup(positions, t.derive("recency", positions.getManager(),
+            r -> r.reshape(config.maxSlice(), 1))).squeeze(-1);
         NDArray weight = recency.exp().mul(mask);
         NDArray pooled = vectors.mul(weight.expandDims(-1)).sum(new int[] {1}).div(weight.sum(new int[] {1}, true).add(1f));
         return head.add(pooled);

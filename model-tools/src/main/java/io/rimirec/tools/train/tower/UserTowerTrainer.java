@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.rimirec.core.tower.TowerInput;
+import io.rimirec.tools.train.nn.OptimizerStep;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.ProgressListener;
@@ -352,20 +353,15 @@ public final class UserTowerTrainer {
                 try (NDManager step = manager.newSubManager()) {
                     float loss;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        gc.zeroGradients();
                         NDArray l = loss(net, table, trainItems, step, batch, cands, true);
                         gc.backward(l);
                         loss = l.getFloat();
                     }
                     for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
-                        NDArray grad = p.getValue().getGradient();
-                        grad.attach(step);
-                        adam.update(p.getKey(), p.getValue(), grad);
+                        OptimizerStep.update(adam, p.getKey(), p.getValue(), step);
                     }
                     if (trainItems) {
-                        NDArray grad = table.getGradient();
-                        grad.attach(step);
-                        adam.update("items", table, grad);
+                        OptimizerStep.update(adam, "items", table, step);
                     }
                     trainSum += loss;
                     running = b == 0 ? loss : 0.98 * running + 0.02 * loss;
