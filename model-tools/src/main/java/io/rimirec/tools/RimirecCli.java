@@ -7,6 +7,7 @@ import io.rimirec.tools.cli.DataCommand;
 import io.rimirec.tools.cli.DemoCommand;
 import io.rimirec.tools.cli.EvalCommand;
 import io.rimirec.tools.cli.GeneratorCommand;
+import io.rimirec.tools.cli.ItemsCommand;
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
 import io.rimirec.tools.cli.TreeCommand;
@@ -35,6 +36,7 @@ import java.nio.file.NoSuchFileException;
         UserTowerCommand.class,
         HyMiRecCommand.class,
         ModelCommand.class,
+        ItemsCommand.class,
         ClusterCommand.class,
         BenchCommand.class,
         EvalCommand.class,

@@ -1,0 +1,71 @@
+package io.rimirec.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rimirec.tools.data.synthetic.SyntheticCatalogue;
+import io.rimirec.tools.opensearch.BulkIndexer;
+import io.rimirec.tools.opensearch.ItemIndexer;
+import io.rimirec.tools.opensearch.JsonHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code rimirec items index}: a user's items.jsonl(.gz) into an item index through its pipeline, bad lines failing alone. */
+class ItemIndexIT extends SingleNodeTestCase {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aJsonLinesCatalogueIsIndexedThroughThePipelineWithItsOwnFieldsAndBadLinesFailAloneByLineOrId() throws Exception {
+        ItemFixtures items = new ItemFixtures(300, 50, 21);
+        String model = "items-index-it";
+        rest.put("/_plugins/rimirec/models/" + model, items.uploadBody());
+        rest.deleteAfter("/_plugins/rimirec/models/" + model);
+        rest.put("/_ingest/pipeline/" + model, Map.of("processors", List.of(Map.of("rimirec_circles", Map.of("model", model)))));
+        rest.deleteAfter("/_ingest/pipeline/" + model);
+        String index = rest.uniqueIndexName("catalogue");
+        rest.createIndex(index, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0,
+            "default_pipeline", model)), "mappings", Map.of("properties", Map.of(
+            "item_vector", Map.of("type", "knn_vector", "dimension", 64, "method",
+                Map.of("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil")),
+            "circles", Map.of("type", "keyword"), "circle_leaf", Map.of("type", "keyword"), "circle_tree", Map.of("type", "keyword")))));
+
+        Path file = tmp.resolve("items.jsonl.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            for (int i = 0; i < 300; i++) {
+                String line = JsonHttp.MAPPER.writeValueAsString(Map.of("id", SyntheticCatalogue.id(i),
+                    "vector", ItemFixtures.asList(items.catalogue.vector(i)), "title", "item " + i)) + "\n";
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                if (i == 10) {
+                    out.write("{\"vector\": [1, 2]}\n\nnot json\n".getBytes(StandardCharsets.UTF_8)); // lines 12 and 14
+                }
+            }
+            out.write("{\"id\": 7001, \"vector\": [1, 2, 3]}\n".getBytes(StandardCharsets.UTF_8)); // wrong dimension
+        }
+
+        ItemIndexer.Result r = new ItemIndexer(new JsonHttp(cluster.restClient()), index, "item_vector", 64).index(file);
+        assertEquals(303, r.read());
+        assertEquals(300, r.indexed());
+        assertEquals(3, r.failures().size(), r.failures().toString());
+        List<String> where = r.failures().stream().map(BulkIndexer.Failure::id).toList();
+        assertEquals(List.of("line 12", "line 14", "7001"), where);
+        assertTrue(r.failures().get(0).reason().contains("[id] is missing"), r.failures().get(0).reason());
+        assertTrue(r.failures().get(2).reason().contains("has 3 values but 64 are expected"), r.failures().get(2).reason());
+
+        JsonNode doc = rest.get("/" + index + "/_doc/" + SyntheticCatalogue.id(42)).path("_source");
+        assertEquals("item 42", doc.path("title").asText(), "the user's own fields are kept");
+        assertEquals(SyntheticCatalogue.id(42), doc.path("item_id").asText());
+        assertEquals(items.leaf(42).toString(), doc.path("circle_leaf").asText(), "stamped by the pipeline");
+        assertEquals(items.tree.stamp(), doc.path("circle_tree").asText());
+    }
+}
