@@ -3,6 +3,7 @@ package io.rimirec.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rimirec.tools.data.synthetic.SyntheticCatalogue;
 import io.rimirec.tools.opensearch.BulkIndexer;
+import io.rimirec.tools.opensearch.IndexTemplates;
 import io.rimirec.tools.opensearch.ItemIndexer;
 import io.rimirec.tools.opensearch.JsonHttp;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,39 @@ class ItemIndexIT extends SingleNodeTestCase {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void setupFitsTheTemplatesToAStoredModelSoItemsIndexedIntoItemsStarAreStampedByIt() throws Exception {
+        RecallFixture f = RimirecQueryIT.fixture(); // 8-d, l2: not what the template files say
+        String model = "items-setup-it";
+        rest.put("/_plugins/rimirec/models/" + model, RecallFixture.uploadBody(f.bundleWithoutTower));
+        // Deleted last pushed first: the index template, the component template, the pipeline, then the model.
+        rest.deleteAfter("/_plugins/rimirec/models/" + model);
+        rest.deleteAfter("/_ingest/pipeline/" + IndexTemplates.PIPELINE);
+        rest.deleteAfter("/_component_template/" + IndexTemplates.COMPONENT);
+        rest.deleteAfter("/_index_template/" + IndexTemplates.INDEX_TEMPLATE);
+        String said = IndexTemplates.installFor(new JsonHttp(cluster.restClient()), model);
+        assertTrue(said.contains("8-d, l2") && said.contains("model [" + model + "]"), said);
+
+        String index = rest.uniqueIndexName("items-setup"); // matches items-*
+        rest.createIndex(index, Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0)));
+        JsonNode vector = rest.get("/" + index + "/_mapping").path(index).path("mappings").path("properties").path("item_vector");
+        assertEquals(8, vector.path("dimension").asInt(), vector.toString());
+        assertEquals("l2", vector.path("method").path("space_type").asText(), vector.toString());
+        Path file = tmp.resolve("planted.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < f.items(); i++) {
+            lines.append(JsonHttp.MAPPER.writeValueAsString(Map.of("id", RecallFixture.id(i), "vector", ItemFixtures.asList(f.vector(i)))))
+                .append('\n');
+        }
+        Files.writeString(file, lines);
+        ItemIndexer.Result r = new ItemIndexer(new JsonHttp(cluster.restClient()), index, "item_vector", 500).index(file);
+        assertEquals(f.items(), r.indexed(), r.failures().toString());
+        assertEquals(f.tree.assign(f.vector(5)).toString(), rest.get("/" + index + "/_doc/" + RecallFixture.id(5)).path("_source")
+            .path("circle_leaf").asText());
+        JsonNode answer = rest.search(index, Map.of("size", 10, "query", Map.of("rimirec", Map.of("history", f.historyIds(7), "size", 10))));
+        assertEquals(10, answer.path("hits").path("hits").size(), "a query without model follows the pipeline setup installed");
+    }
 
     @Test
     void aJsonLinesCatalogueIsIndexedThroughThePipelineWithItsOwnFieldsAndBadLinesFailAloneByLineOrId() throws Exception {

@@ -1,6 +1,7 @@
 package io.rimirec.tools.cli;
 
 import io.rimirec.tools.opensearch.BulkIndexer;
+import io.rimirec.tools.opensearch.IndexTemplates;
 import io.rimirec.tools.opensearch.ItemIndexer;
 import io.rimirec.tools.opensearch.JsonHttp;
 import org.opensearch.client.RestClient;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code rimirec items ...}: put a catalogue into a cluster. */
 @Command(name = "items", mixinStandardHelpOptions = true, description = "Put your catalogue into a cluster.",
-    subcommands = {ItemsCommand.Index.class})
+    subcommands = {ItemsCommand.Setup.class, ItemsCommand.Index.class})
 public final class ItemsCommand implements Runnable {
 
     @Spec
@@ -27,6 +28,30 @@ public final class ItemsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code rimirec items setup --model shop}: the templates and pipeline of index-templates/, fitted to a stored model. */
+    @Command(name = "setup", mixinStandardHelpOptions = true, description = "Install index-templates/ for a stored model: the "
+        + "vector field gets its dimension and the space type of its metric, the pipeline names it; indexes named items or "
+        + "items-* then stamp their items by it. No JSON to edit.")
+    static final class Setup implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClusterOptions cluster;
+
+        @Option(names = "--model", required = true, description = "The id of an uploaded model.")
+        String model;
+
+        @Override
+        public Integer call() throws Exception {
+            try (RestClient client = cluster.client()) {
+                spec.commandLine().getOut().println(IndexTemplates.installFor(new JsonHttp(client), model));
+            }
+            return 0;
+        }
     }
 
     /** {@code rimirec items index --index items items.jsonl}. */

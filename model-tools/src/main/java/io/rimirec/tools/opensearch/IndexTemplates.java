@@ -1,11 +1,13 @@
 package io.rimirec.tools.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rimirec.core.vector.Metric;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,6 +50,28 @@ public final class IndexTemplates {
         http.put("/_component_template/" + COMPONENT, component.apply(read("component/rimirec-items-mappings.json")));
         http.put("/_ingest/pipeline/" + PIPELINE, pipeline.apply(read("pipeline/rimirec-items.json")));
         http.put("/_index_template/" + INDEX_TEMPLATE, read("index/rimirec-items.json"));
+    }
+
+    /**
+     * Installs the three files for stored model {@code modelId}: the vector field gets the model's dimension and the
+     * space type of its metric, the pipeline names the model. Returns what was installed, for the caller to print.
+     */
+    public static String installFor(JsonHttp http, String modelId) throws IOException {
+        JsonNode manifest = new ModelStoreClient(http).get(modelId).path("manifest");
+        int dimension = manifest.path("dimension").asInt(-1);
+        if (dimension <= 0) {
+            throw new IllegalStateException("model [" + modelId + "] has no dimension in its manifest: " + manifest);
+        }
+        String vectorField = manifest.path("fields").path("vector").asText("item_vector");
+        if (!vectorField.equals("item_vector")) {
+            throw new IllegalArgumentException("model [" + modelId + "] reads vectors from [" + vectorField + "] but the templates map "
+                + "[item_vector]: pack the model with --vector-field item_vector, or write the mappings yourself (index-templates/)");
+        }
+        String spaceType = Metric.fromId(manifest.path("metric").asText()).knnSpaceType();
+        installAll(http, vectorField(dimension, spaceType), model(modelId));
+        return String.format(Locale.ROOT, "installed component template [%s] (item_vector: %d-d, %s, Lucene HNSW), "
+            + "ingest pipeline [%s] (model [%s]) and index template [%s] (indexes named items or items-*)", COMPONENT, dimension,
+            spaceType, PIPELINE, modelId, INDEX_TEMPLATE);
     }
 
     /** An item document as the templates map it: {@code item_id} and {@code item_vector} (circles come from the pipeline). */
