@@ -77,8 +77,9 @@ class ItemIndexIT extends SingleNodeTestCase {
         Path file = tmp.resolve("items.jsonl.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
             for (int i = 0; i < 300; i++) {
+                // Another shape than the built-in data: an item_id field of the user's own that is not the id.
                 String line = JsonHttp.MAPPER.writeValueAsString(Map.of("id", SyntheticCatalogue.id(i),
-                    "vector", ItemFixtures.asList(items.catalogue.vector(i)), "title", "item " + i)) + "\n";
+                    "vector", ItemFixtures.asList(items.catalogue.vector(i)), "title", "item " + i, "item_id", "sku-" + i)) + "\n";
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 if (i == 10) {
                     out.write("{\"vector\": [1, 2]}\n\nnot json\n".getBytes(StandardCharsets.UTF_8)); // lines 12 and 14

@@ -220,12 +220,14 @@ class ModelChangeIT extends SingleNodeTestCase {
             after.path("profile").toString());
         assertTrue(log.toString().contains("alias [" + alias + "] now points at [" + report.greenIndex() + "]"), log.toString());
 
-        // A second roll-out to a model already serving is refused before anything is created.
-        Rest.Result none = rest.call("GET", "/_plugins/rimirec/models/mc-other", null);
-        assertEquals(404, none.status());
+        // A second roll-out to the model already serving is refused before anything is created or moved.
+        String uploadedAt = rest.get("/_plugins/rimirec/models/mc-green").path("uploaded_at").asText();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> new ModelRollout(new JsonHttp(cluster.restClient()), new PrintWriter(new StringWriter()))
-                .run(new ModelRollout.Options(alias, "mc-green", null, null), otherTree));
+                .run(new ModelRollout.Options(alias, "mc-green", alias + "-again", null), otherTree));
         assertTrue(e.getMessage().contains("already stamped by model [mc-green]"), e.getMessage());
+        assertEquals(404, rest.call("GET", "/" + alias + "-again", null).status(), "no new index");
+        assertEquals(uploadedAt, rest.get("/_plugins/rimirec/models/mc-green").path("uploaded_at").asText(), "no new upload");
+        assertTrue(rest.get("/_alias/" + alias).has(report.greenIndex()), "the alias stays");
     }
 }

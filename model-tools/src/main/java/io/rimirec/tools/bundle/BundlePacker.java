@@ -155,6 +155,24 @@ public final class BundlePacker {
     }
 
     /** The tools' version from the jar manifest, or "dev" when run from classes. */
+    /**
+     * The same bundle under another name: the same tree and parts, another content hash, so the model store takes it
+     * as a new version (the benchmarks upload versions this way).
+     */
+    public static byte[] renamed(byte[] zip, String suffix) throws IOException {
+        ModelBundle bundle = BundleArchive.read(zip, Long.MAX_VALUE);
+        Path dir = Files.createTempDirectory("rimirec-renamed-bundle");
+        try {
+            BundleArchive.extract(bundle, dir);
+            Files.delete(dir.resolve(BundleManifest.FILE_NAME));
+            BundleManifest m = bundle.manifest();
+            return BundleArchive.pack(dir, new BundleManifest(m.name() + " " + suffix, m.description(), m.createdAt(), m.createdBy(),
+                m.dimension(), m.metric(), m.fields(), m.treeHash(), m.parts(), List.of()));
+        } finally {
+            MoreFiles.deleteRecursively(dir);
+        }
+    }
+
     public static String version() {
         String v = BundlePacker.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;

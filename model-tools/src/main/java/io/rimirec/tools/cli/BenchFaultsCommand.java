@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.core.vector.Metric;
+import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.demo.Demo;
 import io.rimirec.tools.opensearch.IndexTemplates;
@@ -87,7 +88,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                 IndexTemplates.model(options.modelId()));
             http.put("/" + options.index(), Map.of("settings", Map.of("number_of_shards", 3, "number_of_replicas", 1)));
             Demo.Setup setup = new Demo(http, options, err, ProgressListener.NONE).setUp(users);
-            byte[][] versions = {BenchUploadsCommand.renamed(setup.bundle(), "a"), BenchUploadsCommand.renamed(setup.bundle(), "b")};
+            byte[][] versions = {BundlePacker.renamed(setup.bundle(), "a"), BundlePacker.renamed(setup.bundle(), "b")};
             http.get("/_cluster/health/" + options.index() + "?wait_for_status=green&timeout=60s");
             List<List<String>> histories = setup.newUsers().stream().map(Demo::historyIds).toList();
 

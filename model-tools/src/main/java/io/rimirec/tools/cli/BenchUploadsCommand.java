@@ -1,15 +1,12 @@
 package io.rimirec.tools.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rimirec.core.bundle.BundleArchive;
-import io.rimirec.core.bundle.BundleManifest;
-import io.rimirec.core.bundle.ModelBundle;
 import io.rimirec.core.util.ProgressListener;
+import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.demo.Demo;
 import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.opensearch.ModelStoreClient;
-import io.rimirec.tools.util.MoreFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,7 +73,7 @@ public final class BenchUploadsCommand implements Callable<Integer> {
             Demo.Options options = Demo.Options.defaults().withItems(items).withLeafCapacity(200).withTraining(300, 2)
                 .withIndex("items-uploads").withModelId("uploads");
             Demo.Setup setup = new Demo(http, options, err, ProgressListener.NONE).setUp(1);
-            byte[][] versions = {renamed(setup.bundle(), "a"), renamed(setup.bundle(), "b")};
+            byte[][] versions = {BundlePacker.renamed(setup.bundle(), "a"), BundlePacker.renamed(setup.bundle(), "b")};
             List<String> history = Demo.historyIds(setup.newUsers().get(0));
             long pid = cluster.node(0).process().orElseThrow(() -> new IllegalStateException("no node process")).pid();
             ModelStoreClient store = new ModelStoreClient(http);
@@ -172,21 +169,6 @@ public final class BenchUploadsCommand implements Callable<Integer> {
         JsonNode r = http.post("/" + options.index() + "/_search", Demo.rimirecBody(options.modelId(), history, 20, 6));
         if (r.path("hits").path("hits").isEmpty()) {
             throw new IllegalStateException("a benchmark query returned no hits: " + r);
-        }
-    }
-
-    /** The same bundle under another name: the same tree and graphs, another content hash. */
-    static byte[] renamed(byte[] zip, String suffix) throws IOException {
-        ModelBundle bundle = BundleArchive.read(zip, Long.MAX_VALUE);
-        Path dir = Files.createTempDirectory("rimirec-bench-uploads");
-        try {
-            BundleArchive.extract(bundle, dir);
-            Files.delete(dir.resolve(BundleManifest.FILE_NAME));
-            BundleManifest m = bundle.manifest();
-            return BundleArchive.pack(dir, new BundleManifest(m.name() + " " + suffix, m.description(), m.createdAt(), m.createdBy(),
-                m.dimension(), m.metric(), m.fields(), m.treeHash(), m.parts(), List.of()));
-        } finally {
-            MoreFiles.deleteRecursively(dir);
         }
     }
 

@@ -84,13 +84,14 @@ public final class ItemIndexer {
             throw new IllegalArgumentException("[id] is missing or not a string or integer: every item needs its id");
         }
         ObjectNode doc = JsonHttp.MAPPER.createObjectNode();
-        doc.put("item_id", id.asText());
         for (Map.Entry<String, JsonNode> f : in.properties()) {
             if (f.getKey().equals("id")) {
                 continue;
             }
             doc.set(f.getKey().equals("vector") ? vectorField : f.getKey(), f.getValue());
         }
+        // Last, so a field of the user's own called item_id cannot part the document's _id from the id the query reads.
+        doc.put("item_id", id.asText());
         return doc;
     }
 }

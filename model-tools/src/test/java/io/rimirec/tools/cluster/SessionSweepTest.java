@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +67,6 @@ class SessionSweepTest {
         Path fresh = Files.createDirectories(base.resolve(Session.PREFIX + "1-fresh"));
         Session.sweepStale(base, line -> { });
         assertTrue(Files.isDirectory(fresh), "just created by someone who has not written its owner file yet");
-        assertTrue(Files.isDirectory(mine.dir()));
-        assertTrue(List.of(Files.list(base).toArray()).size() >= 2);
+        assertTrue(Files.isDirectory(mine.dir()), "this JVM's own session stays");
     }
 }

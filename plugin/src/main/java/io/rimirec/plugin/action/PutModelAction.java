@@ -30,10 +30,6 @@ public final class PutModelAction extends ActionType<PutModelAction.Response> {
         private final BytesReference bundle;
         private final boolean allowTreeChange;
 
-        public Request(String modelId, BytesReference bundle) {
-            this(modelId, bundle, false);
-        }
-
         /** @param allowTreeChange replace a stored model even when the new bundle's tree or codebook differs */
         public Request(String modelId, BytesReference bundle, boolean allowTreeChange) {
             this.modelId = modelId;

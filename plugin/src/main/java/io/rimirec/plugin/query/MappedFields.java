@@ -41,14 +41,35 @@ public final class MappedFields {
         this.resolver = resolver;
     }
 
-    /** Whether every searched index maps {@code field} as a keyword, so its doc values can be read. */
-    Check stampReadable(ClusterState state, String[] indices, String field) {
+    /**
+     * Checks the searched indexes once for a circles query: refuses a vector field of another space type than the
+     * model metric's ({@link #checkSpaceType}), and says whether the stamp field can be read.
+     */
+    Check checkForCircles(ClusterState state, String[] indices, String vectorField, Metric metric, String modelId, String stampField) {
         List<IndexMetadata> concrete;
         try {
             concrete = concrete(state, indices);
         } catch (RuntimeException e) {
+            // the search itself reports unresolvable indexes
             return new Check(false, "the searched indexes could not be resolved: " + e.getMessage());
         }
+        checkSpaceType(concrete, vectorField, metric, modelId);
+        return stampReadable(concrete, stampField);
+    }
+
+    /** The space-type check alone, for a query that reads no stamps (strategy hymirec). */
+    void checkSpaceType(ClusterState state, String[] indices, String vectorField, Metric metric, String modelId) {
+        List<IndexMetadata> concrete;
+        try {
+            concrete = concrete(state, indices);
+        } catch (RuntimeException e) {
+            return; // the search itself reports unresolvable indexes
+        }
+        checkSpaceType(concrete, vectorField, metric, modelId);
+    }
+
+    /** Whether every searched index maps {@code field} as a keyword, so its doc values can be read. */
+    private Check stampReadable(List<IndexMetadata> concrete, String field) {
         List<String> notKeyword = new ArrayList<>();
         for (IndexMetadata index : concrete) {
             String type = type(field(index, field));
@@ -68,13 +89,7 @@ public final class MappedFields {
      * as a {@code knn_vector} whose space type is not {@code metric}'s. Other field types are left to the search, which
      * fails on them with its own message.
      */
-    void checkSpaceType(ClusterState state, String[] indices, String vectorField, Metric metric, String modelId) {
-        List<IndexMetadata> concrete;
-        try {
-            concrete = concrete(state, indices);
-        } catch (RuntimeException e) {
-            return; // the search itself reports unresolvable indexes
-        }
+    private void checkSpaceType(List<IndexMetadata> concrete, String vectorField, Metric metric, String modelId) {
         for (IndexMetadata index : concrete) {
             Optional<Map<?, ?>> field = field(index, vectorField);
             if (field.isEmpty() || !"knn_vector".equals(type(field))) {

@@ -359,7 +359,8 @@ final class RimirecResolver {
             }
             int[] ks = new int[interests.length];
             Arrays.fill(ks, k);
-            checkSpaceType();
+            services.mappings().checkSpaceType(services.clusterState().get(), searchedIndices, fields.vector(), model.tree().metric(),
+                model.id());
             msearch = CircleSearches.request(searchedIndices, knn, ks, null);
         } catch (Exception e) {
             listener.onFailure(e);
@@ -476,8 +477,7 @@ final class RimirecResolver {
                 BoolQueryBuilder filter = knnFilter(QueryBuilders.termQuery(fields.circles(), c.circle().toString()), excluded);
                 knn.add(KnnQueries.filteredKnn(fields.vector(), c.userVector(), circleK[i], filter, query.efSearch()));
             }
-            checkSpaceType();
-            msearch = CircleSearches.request(searchedIndices, knn, circleK, stampFieldToRead());
+            msearch = CircleSearches.request(searchedIndices, knn, circleK, checkMappings());
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -485,15 +485,14 @@ final class RimirecResolver {
         searchThen(msearch, listener, response -> merge(response, listener));
     }
 
-    /** A vector field mapped with another similarity than the model's would answer silently differently: a 400 instead. */
-    private void checkSpaceType() {
-        services.mappings().checkSpaceType(services.clusterState().get(), searchedIndices, fields.vector(), model.tree().metric(),
-            model.id());
-    }
-
-    /** The tree stamp field, when every searched index maps it as a keyword; else null, with the reason kept for the profile. */
-    private String stampFieldToRead() {
-        MappedFields.Check check = services.mappings().stampReadable(services.clusterState().get(), searchedIndices, fields.tree());
+    /**
+     * One look at the searched indexes' mappings (resolved once): a vector field mapped with another similarity than the
+     * model's would answer silently differently, so it is a 400; returns the tree stamp field when every index maps it
+     * as a keyword, else null, with the reason kept for the profile.
+     */
+    private String checkMappings() {
+        MappedFields.Check check = services.mappings().checkForCircles(services.clusterState().get(), searchedIndices, fields.vector(),
+            model.tree().metric(), model.id(), fields.tree());
         stampsUnchecked = check.reason();
         return check.readable() ? fields.tree() : null;
     }
