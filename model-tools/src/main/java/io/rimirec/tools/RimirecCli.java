@@ -10,6 +10,7 @@ import io.rimirec.tools.cli.GeneratorCommand;
 import io.rimirec.tools.cli.ItemsCommand;
 import io.rimirec.tools.cli.ModelCommand;
 import io.rimirec.tools.cli.Terminal;
+import io.rimirec.tools.cli.TrainCommand;
 import io.rimirec.tools.cli.TreeCommand;
 import io.rimirec.tools.cli.HyMiRecCommand;
 import io.rimirec.tools.cli.UserTowerCommand;
@@ -29,6 +30,7 @@ import java.nio.file.NoSuchFileException;
     subcommands = {
         CommandLine.HelpCommand.class,
         DemoCommand.class,
+        TrainCommand.class,
         TreeCommand.class,
         CodebookCommand.class,
         DataCommand.class,

@@ -8,7 +8,7 @@ import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.GeneratorConfig;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.TargetBuilder;
-import io.rimirec.tools.train.tower.RimirecPipeline;
+import io.rimirec.tools.train.pipeline.RimirecPipeline;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 import io.rimirec.tools.train.tower.UserTowerConfig;
 import io.rimirec.tools.train.tower.UserTowerTrainer;

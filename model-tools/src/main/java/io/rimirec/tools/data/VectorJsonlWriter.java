@@ -3,6 +3,8 @@ package io.rimirec.tools.data;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,12 +15,12 @@ import java.util.Map;
 
 /**
  * Writes an item-vector JSONL file that {@link VectorJsonlReader} reads back bit for bit: floats are written as
- * the shortest decimal that parses back to the same float. Optional extra fields (strings or numbers) follow
+ * the shortest decimal that parses back to the same float. Optional extra fields (strings, numbers or JSON trees) follow
  * {@code vector}; readers of the format skip them.
  */
 public final class VectorJsonlWriter implements Closeable {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = new ObjectMapper().getFactory(); // with a codec, so JSON trees can be written
 
     private final JsonGenerator gen;
     private int dimension = -1;
@@ -70,7 +72,10 @@ public final class VectorJsonlWriter implements Closeable {
                 throw new IllegalArgumentException("extra field must not be named " + e.getKey());
             }
             Object v = e.getValue();
-            if (v instanceof Number num) {
+            if (v instanceof JsonNode node) {
+                gen.writeFieldName(e.getKey());
+                gen.writeTree(node);
+            } else if (v instanceof Number num) {
                 if (num instanceof Integer || num instanceof Long) {
                     gen.writeNumberField(e.getKey(), num.longValue());
                 } else {

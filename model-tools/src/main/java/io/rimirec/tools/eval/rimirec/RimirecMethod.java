@@ -5,7 +5,6 @@ import io.rimirec.core.codebook.CodebookOptions;
 import io.rimirec.core.codebook.CodebookTrainer;
 import io.rimirec.core.codebook.PackedCodes;
 import io.rimirec.core.codebook.Residual;
-import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.tree.CirclePath;
@@ -14,11 +13,8 @@ import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
-import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +22,7 @@ import java.util.Map;
  * rimirec offline, one row per beam width B: the interest generator's B circles for the history, one user vector per
  * circle (the trained user tower, or the mean of the history inside it with {@code userVectors=mean}), an exact search inside each circle, the quota merge. Every B shares one
  * fitted {@link RimirecModel} per task. It is the {@code rimirec} query's code path ({@link RecallPlanner},
- * {@link QuotaMerge}) with the k-NN search done exactly in memory, so the online query should reproduce these rows.
+ * {@link io.rimirec.core.merge.QuotaMerge}, through {@link InMemoryRecall}) with the k-NN search done exactly in memory, so the online query should reproduce these rows.
  *
  * <p>The {@code -codes} rows read the history as the query does with {@code "history_source": "codes"}: every history
  * item's vector is its reconstruction from packed codes of a cosine residual codebook (3 layers of 256, balance ratio 2,
@@ -136,8 +132,8 @@ public final class RimirecMethod implements Method {
     public Recommender create(Settings settings) {
         return new Recommender() {
             private RimirecModel model;
-            private float[][] historyVectors; // model.vectors, or their reconstructions from codes
-            private io.rimirec.core.tree.CirclePath[] historyLeaves;
+            private float[][] historyVectors; // the model's item vectors, or their reconstructions from codes
+            private CirclePath[] historyLeaves;
             private RecallPlanner planner;
 
             @Override
@@ -149,12 +145,12 @@ public final class RimirecMethod implements Method {
                     case MEAN -> model.meanPlanner;
                     case MAIN, WHOLE_LIBRARY -> model.planner;
                 };
-                historyVectors = model.vectors;
-                historyLeaves = model.leafOf;
+                historyVectors = model.recall.vectors();
+                historyLeaves = model.recall.leaves();
                 if (historyFromCodes) {
                     float[][][] decoded = data.derived("rimirec-codes " + modelSettings, () -> decodedVectors(model, ctx.seed()));
                     historyVectors = decoded[0];
-                    historyLeaves = new io.rimirec.core.tree.CirclePath[historyVectors.length];
+                    historyLeaves = new CirclePath[historyVectors.length];
                     for (int i = 0; i < historyVectors.length; i++) {
                         historyLeaves[i] = historyVectors[i] == null ? null : model.tree.assign(historyVectors[i]);
                     }
@@ -173,27 +169,7 @@ public final class RimirecMethod implements Method {
                         history.add(new HistoryItem(Integer.toString(item), historyVectors[item], historyLeaves[item]));
                     }
                 }
-                if (history.isEmpty()) {
-                    return new int[0];
-                }
-                RecallPlanner.Plan plan = planner.plan(history, beams);
-                List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(plan.circles().size());
-                // As many candidates per circle as the query asks for by default (quota + headroom): online = offline.
-                int[] ks = QuotaMerge.candidatesPerCircle(m, plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability)
-                    .toArray(), settings.getDouble("alpha"));
-                for (int i = 0; i < plan.circles().size(); i++) {
-                    RecallPlanner.CirclePlan c = plan.circles().get(i);
-                    int[] searched = variant == Variant.WHOLE_LIBRARY ? model.itemsUnder(CirclePath.ROOT) : model.itemsUnder(c.circle());
-                    List<String> ids = exactTop(c.userVector(), searched, ks[i], query.exclude());
-                    candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
-                }
-                return QuotaMerge.merge(candidates, m, settings.getDouble("alpha")).stream()
-                    .mapToInt(h -> Integer.parseInt(h.item())).toArray();
-            }
-
-            /** The m members most similar to the user vector, best first, leaving out excluded items (exact search). */
-            private List<String> exactTop(float[] user, int[] members, int m, BitSet exclude) {
-                return TopK.selectAmong(members, item -> model.tree.metric().similarity(user, model.vectors[item]), m, exclude);
+                return model.recall.recommend(planner, history, beams, m, settings.getDouble("alpha"), variant == Variant.WHOLE_LIBRARY, query.exclude());
             }
 
             /** Every item vector passed through a codebook trained on them: packed, unpacked, decoded (wrapped in one more array level for the cache). */

@@ -5,7 +5,6 @@ import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
 import io.rimirec.core.tower.UserTower;
-import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.bundle.BundlePacker;
@@ -13,24 +12,19 @@ import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
 import io.rimirec.tools.train.generator.GeneratorArtifact;
-import io.rimirec.tools.train.generator.GeneratorConfig;
-import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.MovieLensSequences;
-import io.rimirec.tools.train.tower.RimirecPipeline;
+import io.rimirec.tools.train.pipeline.FitSettings;
+import io.rimirec.tools.train.pipeline.RimirecPipeline;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
-import io.rimirec.tools.train.tower.UserTowerConfig;
-import io.rimirec.tools.train.tower.UserTowerTrainer;
 import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything rimirec learns from the evaluation's training data, once per task and shared by the B = 1, 2, 4, 6 rows,
@@ -43,21 +37,21 @@ final class RimirecModel {
 
     final Settings settings;
     final float[][] vectors; // by catalogue item; null for items no training sequence has
-    final CirclePath[] leafOf;
     final CircleTree tree;
+    /** Exact in-memory recall over the item vectors: the query's code path without the cluster. */
+    final InMemoryRecall recall;
     final RecallPlanner planner;
     /** The same generator with mean-of-slice user vectors: what the tower is measured against, on the same fit. */
     final RecallPlanner meanPlanner;
     final Map<String, Object> diagnostics = new LinkedHashMap<>();
     /** The model as the {@code rimirec} query loads it (tree + generator + user tower when trained), for serving it online. */
     byte[] bundle;
-    private final Map<CirclePath, int[]> itemsUnder = new ConcurrentHashMap<>();
 
-    private RimirecModel(Settings settings, float[][] vectors, CirclePath[] leafOf, CircleTree tree, RecallPlanner planner) {
+    private RimirecModel(Settings settings, float[][] vectors, CircleTree tree, RecallPlanner planner) {
         this.settings = settings;
         this.vectors = vectors;
-        this.leafOf = leafOf;
         this.tree = tree;
+        this.recall = new InMemoryRecall(vectors, tree);
         this.planner = planner;
         this.meanPlanner = planner.userVectors() == UserVectors.MEAN_OF_SLICE ? planner
             : new RecallPlanner(planner.generator(), UserVectors.MEAN_OF_SLICE, RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
@@ -67,28 +61,13 @@ final class RimirecModel {
         long t0 = System.nanoTime();
         int n = data.numItems();
         List<int[]> sequences = data.sequences();
-        RimirecPipeline.ItemVectors mode = RimirecPipeline.ItemVectors.parse(s.getString("vectors"));
-        boolean tower = switch (s.getString("userVectors")) {
-            case "tower" -> true;
-            case "mean" -> false;
-            default -> throw new IllegalArgumentException("setting [userVectors] must be tower or mean, got [" + s.getString("userVectors") + "]");
-        };
+        FitSettings fit = fitSettings(s);
+        RimirecPipeline.ItemVectors mode = fit.vectors();
+        boolean tower = fit.tower();
         // PPMI co-occurrence vectors: the item vectors in content mode, the item table's starting point in learned mode.
         int[] all = java.util.stream.IntStream.range(0, sequences.size()).toArray();
-        float[][] content = MovieLensSequences.ppmiEmbedding(sequences, all, n, s.getInt("dim"), ctx.seed());
-        int towerLayers = s.getInt("towerLayers");
-        UserTowerConfig towerShape = new UserTowerConfig(s.getInt("dim"), 1, 1, s.getInt("towerMaxSlice"), s.getInt("towerWidth"), 2,
-            towerLayers, 2 * s.getInt("towerWidth"), (float) s.getDouble("dropout"));
-        UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 3e-3f,
-            s.getInt("pretrainPatience"), 10,
-            s.getInt("negatives"), 1.0, 0f, ctx.seed(), s.getDouble("pretrainMinutes"));
-        UserTowerTrainer.Options towerRun = new UserTowerTrainer.Options(s.getInt("towerEpochs"), 256, s.getInt("towerSamples"), 0.05, 1e-3f, 2, 10,
-            s.getInt("negatives"), s.getDouble("globalShare"), 0f, ctx.seed(), s.getDouble("towerMinutes"));
-        RimirecPipeline.Options options = new RimirecPipeline.Options(mode, s.getInt("dim"), s.getInt("k"), s.getInt("c"), ctx.threads(), ctx.seed(),
-            tree -> new GeneratorConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), s.getInt("maxHistory"), s.getInt("recent"), s.getInt("width"),
-                s.getInt("heads"), s.getInt("layers"), s.getInt("layers"), s.getInt("ffn"), (float) s.getDouble("dropout")),
-            new GeneratorTrainer.Options(s.getInt("epochs"), 64, s.getInt("samplesPerUser"), 0.1, 1e-3f, 3, 10, ctx.seed(), s.getDouble("maxMinutes")),
-            towerShape, pretrain, towerRun, tower);
+        float[][] content = MovieLensSequences.ppmiEmbedding(sequences, all, n, fit.dim(), ctx.seed());
+        RimirecPipeline.Options options = fit.options(ctx.seed(), ctx.threads());
         Path dir = null;
         try {
             dir = Files.createTempDirectory("rimirec-eval-model");
@@ -98,13 +77,7 @@ final class RimirecModel {
             InterestGenerator generator = InterestGenerator.load(dir.resolve(GeneratorArtifact.DIRECTORY), tree, sessions);
             UserVectors userVectors = tower ? UserTower.load(dir.resolve(UserTowerArtifact.DIRECTORY), tree, sessions) : UserVectors.MEAN_OF_SLICE;
             float[][] byItem = result.itemVectors();
-            CirclePath[] leafOf = new CirclePath[n];
-            for (int i = 0; i < n; i++) {
-                if (byItem[i] != null) {
-                    leafOf[i] = tree.assign(byItem[i]);
-                }
-            }
-            RimirecModel model = new RimirecModel(s, byItem, leafOf, tree, new RecallPlanner(generator, userVectors, RecallPlanner.DEFAULT_MAX_PER_CIRCLE));
+            RimirecModel model = new RimirecModel(s, byItem, tree, new RecallPlanner(generator, userVectors, RecallPlanner.DEFAULT_MAX_PER_CIRCLE));
             BundlePacker packer = BundlePacker.ofTree(tree).name("rimirec-eval").description("evaluation training data: " + mode
                 + " item vectors, circle tree, interest generator" + (tower ? ", user tower" : "")).generator(dir.resolve(GeneratorArtifact.DIRECTORY));
             model.bundle = (tower ? packer.userTower(dir.resolve(UserTowerArtifact.DIRECTORY)) : packer).pack();
@@ -137,16 +110,14 @@ final class RimirecModel {
         }
     }
 
-    /** Catalogue items whose leaf lies under {@code circle}, computed once per circle. */
-    int[] itemsUnder(CirclePath circle) {
-        return itemsUnder.computeIfAbsent(circle, c -> {
-            List<Integer> out = new ArrayList<>();
-            for (int i = 0; i < leafOf.length; i++) {
-                if (leafOf[i] != null && c.contains(leafOf[i])) {
-                    out.add(i);
-                }
+    /** The pipeline settings of an evaluation grid point: every setting but the merge's {@code alpha}. */
+    static FitSettings fitSettings(Settings s) {
+        FitSettings fit = FitSettings.EVALUATION;
+        for (Map.Entry<String, Object> e : s.values().entrySet()) {
+            if (!e.getKey().equals("alpha")) {
+                fit = fit.with(e.getKey(), String.valueOf(e.getValue()));
             }
-            return out.stream().mapToInt(Integer::intValue).toArray();
-        });
+        }
+        return fit;
     }
 }

@@ -101,10 +101,10 @@ class RimirecMethodTest {
                 List<CirclePath> circles = model.planner.plan(history, 4).circles().stream().map(RecallPlanner.CirclePlan::circle).toList();
                 int[] inCircles = main.recommend(List.of(Query.excludingHistory(c.history())), 50)[0];
                 for (int item : inCircles) {
-                    assertTrue(circles.stream().anyMatch(circle -> circle.contains(model.leafOf[item])), "main row stays inside its circles");
+                    assertTrue(circles.stream().anyMatch(circle -> circle.contains(model.recall.leaves()[item])), "main row stays inside its circles");
                 }
                 for (int item : whole.recommend(List.of(Query.excludingHistory(c.history())), 50)[0]) {
-                    outside += circles.stream().anyMatch(circle -> circle.contains(model.leafOf[item])) ? 0 : 1;
+                    outside += circles.stream().anyMatch(circle -> circle.contains(model.recall.leaves()[item])) ? 0 : 1;
                 }
             }
             assertTrue(outside > 0, "the whole-library ablation never left the circles");
@@ -154,7 +154,7 @@ class RimirecMethodTest {
         List<HistoryItem> history = new java.util.ArrayList<>();
         for (int item : items) {
             if (model.vectors[item] != null) {
-                history.add(new HistoryItem(Integer.toString(item), model.vectors[item], model.leafOf[item]));
+                history.add(new HistoryItem(Integer.toString(item), model.vectors[item], model.recall.leaves()[item]));
             }
         }
         return history;

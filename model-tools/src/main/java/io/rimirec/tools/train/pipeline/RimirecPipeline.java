@@ -1,4 +1,4 @@
-package io.rimirec.tools.train.tower;
+package io.rimirec.tools.train.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import io.rimirec.core.cluster.HierarchicalKMeans;
@@ -12,6 +12,10 @@ import io.rimirec.tools.train.generator.GeneratorConfig;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.generator.SequenceData;
 import io.rimirec.tools.train.generator.TargetBuilder;
+import io.rimirec.tools.train.tower.UserTowerArtifact;
+import io.rimirec.tools.train.tower.UserTowerConfig;
+import io.rimirec.tools.train.tower.UserTowerNetwork;
+import io.rimirec.tools.train.tower.UserTowerTrainer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +78,8 @@ public final class RimirecPipeline {
 
     /**
      * @param sequences per user, catalogue item indexes oldest first
-     * @param content   per catalogue item its content vector (CONTENT: the item vectors, items without one are left out;
+     * @param content   per catalogue item its content vector (CONTENT: the item vectors, every item with one is kept, items
+     *                  without one are left out;
      *                  LEARNED: the initial item table where given, else random)
      */
     public static Result run(String name, List<int[]> sequences, int numItems, float[][] content, Options o, Path out, ProgressListener progress)
@@ -82,10 +87,18 @@ public final class RimirecPipeline {
         long t0 = System.nanoTime();
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("item_vectors", o.itemVectors().name().toLowerCase(Locale.ROOT));
+        // The items that get a vector: LEARNED, those some sequence has; CONTENT, every item with a given vector, with
+        // interactions or not (a new item is indexed and placed in the tree before anyone has seen it).
         boolean[] seen = new boolean[numItems];
-        for (int[] s : sequences) {
-            for (int item : s) {
-                seen[item] = o.itemVectors() == ItemVectors.LEARNED || content[item] != null;
+        if (o.itemVectors() == ItemVectors.CONTENT) {
+            for (int i = 0; i < numItems; i++) {
+                seen[i] = content[i] != null;
+            }
+        } else {
+            for (int[] s : sequences) {
+                for (int item : s) {
+                    seen[item] = true;
+                }
             }
         }
         info.put("item_table_init", o.itemVectors() == ItemVectors.CONTENT ? "given" : content == null ? "random" : "content vectors, normalised");
@@ -161,6 +174,8 @@ public final class RimirecPipeline {
         info.put("generator_best_validation_loss", gen.get("best_validation_loss"));
         info.put("generator_prior_loss_per_circle", gen.get("prior_validation_loss_per_circle"));
         info.put("generator_minutes", gen.get("training_minutes"));
+        info.put("generator_stop", gen.get("stop"));
+        info.put("generator_epochs", gen.get("epochs"));
 
         if (o.withTower()) {
             UserTowerTrainer trainer = new UserTowerTrainer(seqs, vectors, tree, Metric.COSINE, o.tower().forTree(tree.maxDepth(), tree.maxFanOut()),

@@ -1,0 +1,186 @@
+package io.rimirec.tools.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rimirec.tools.data.SequenceDataset;
+import io.rimirec.tools.data.catalogue.Catalogue;
+import io.rimirec.tools.data.interactions.InteractionReader;
+import io.rimirec.tools.eval.check.HeldOutCheck;
+import io.rimirec.tools.train.pipeline.FitSettings;
+import io.rimirec.tools.train.pipeline.TrainRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code rimirec train}: a user's interactions (and optionally their items) to a model they can serve, with their own
+ * ids, in one command. The work is {@link TrainRun}'s; this class reads the inputs, picks the defaults from the data
+ * (saying why), runs the held-out check and writes the report.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train everything a rimirec model needs from your interactions (and optionally your items with their vectors): "
+        + "item vectors when not given, the circle tree, the interest generator, the user tower and the codebook.",
+        "Writes <out>/bundle.zip (upload it), <out>/items.jsonl (index it: your ids, the vectors the tree was built on, your fields) "
+        + "and <out>/report.json + report.txt (the data, what was dropped and why, the defaults chosen, the losses, and a held-out "
+        + "check against popularity and a single-vector k-NN)."})
+public final class TrainCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--interactions", required = true, description = "interactions file (csv, tsv, jsonl, sequences.txt, ratings.dat, u.data; .gz allowed)")
+    Path interactions;
+
+    @Mixin
+    InteractionOptions read = new InteractionOptions();
+
+    @Option(names = "--items", description = "items file, JSON Lines: {\"id\": ..., \"vector\": [...] (optional), any other fields}; .gz allowed")
+    Path items;
+
+    @Option(names = "--item-vectors", defaultValue = "auto", description = "auto (given when the items file has a vector for at least 90% of "
+        + "the items users touched, learned otherwise), given, or learned (default: ${DEFAULT-VALUE})")
+    String itemVectors;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override one fit setting (repeatable), e.g. --set c=100 --set epochs=10; "
+        + "the names are printed with the defaults")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--validation-share", defaultValue = "0.1", description = "share of users whose last interactions are held out for "
+        + "the check; they still train on their history (0 = no check) (default: ${DEFAULT-VALUE})")
+    double validationShare;
+
+    @Option(names = "--validation-max-users", defaultValue = "2000", description = "at most this many checked users (default: ${DEFAULT-VALUE})")
+    int validationMaxUsers;
+
+    @Option(names = "--beams", defaultValue = "4", description = "beams of the configuration the check's verdict is about (default: ${DEFAULT-VALUE})")
+    int beams;
+
+    @Option(names = "--no-codebook", description = "do not train the codebook (histories are then always read as vectors)")
+    boolean noCodebook;
+
+    @Option(names = "--name", description = "model name recorded in the bundle (default: the output folder's name)")
+    String name;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the carve-out and every fit (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", description = "threads for the tree and the codebook (default: the number of processors)")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = System.err;
+        long t0 = System.nanoTime();
+        InteractionReader.Result loaded = InteractionReader.read(interactions, read.toOptions());
+        SequenceDataset data = loaded.data();
+        log.printf(Locale.ROOT, "interactions: %s (%.1f s)%n", data.summary(), (System.nanoTime() - t0) / 1e9);
+        if (loaded.report().skippedLines() > 0) {
+            log.printf(Locale.ROOT, "  skipped lines: %s%n", loaded.report().skippedByReason());
+            loaded.report().examples().stream().limit(5).forEach(e -> log.println("    " + e));
+        }
+        Catalogue catalogue = items == null ? null : Catalogue.read(items, read.maxBadShare);
+        if (catalogue != null) {
+            log.printf(Locale.ROOT, "items: %d (%d with a vector of length %d) from %s%n", catalogue.items().size(), catalogue.itemsWithVector(),
+                catalogue.dimension(), items);
+        }
+        boolean given = chooseGiven(data, catalogue, log);
+
+        int[] lengths = new int[data.numUsers()];
+        for (int u = 0; u < lengths.length; u++) {
+            lengths[u] = data.sequence(u).length;
+        }
+        Arrays.sort(lengths);
+        int catalogueSize = data.numItems() + (catalogue == null ? 0
+            : (int) catalogue.items().keySet().stream().filter(id -> data.itemIndex(id) < 0).count());
+        FitSettings.Chosen chosen = FitSettings.forData(new FitSettings.DataShape(data.numUsers(), catalogueSize, data.numInteractions(),
+            lengths[lengths.length / 2], catalogue == null ? -1 : catalogue.dimension()), given);
+        FitSettings settings = chosen.settings();
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            settings = settings.with(e.getKey(), e.getValue());
+        }
+        log.println("settings (override any with --set NAME=VALUE):");
+        Map<String, Object> all = settings.toMap();
+        Map<String, String> why = new LinkedHashMap<>(chosen.reasons());
+        overrides.keySet().forEach(k -> why.put(k, "--set"));
+        all.forEach((k, v) -> log.printf(Locale.ROOT, "  %-17s %-8s %s%n", k, v, why.getOrDefault(k, "")));
+
+        Files.createDirectories(out);
+        String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
+        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, validationShare, validationMaxUsers, !noCodebook, modelName,
+            seed, nThreads, out), log, ProgressBar.on(spec.commandLine().getErr()));
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("command", "rimirec " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        report.put("interactions", loaded.report().toMap());
+        report.put("data", data.summary());
+        if (catalogue != null) {
+            report.put("items_file", catalogue.report());
+        }
+        report.put("settings", all);
+        report.put("settings_why", why);
+        report.putAll(fit.report());
+        HeldOutCheck.Result check = HeldOutCheck.run(fit, settings.tower(), beams);
+        if (check != null) {
+            report.put("held_out_check", check.toMap());
+        }
+        JSON.writeValue(out.resolve("report.json").toFile(), report);
+        String text = ReportText.of(report, check);
+        Files.writeString(out.resolve("report.txt"), text);
+        log.println();
+        log.print(text);
+        log.printf(Locale.ROOT, "%nnext:%n  rimirec model upload --url http://localhost:9200 --id %s %s%n  rimirec items setup --url http://localhost:9200 --model %s%n"
+                + "  rimirec items index --url http://localhost:9200 --index items %s%n",
+            modelName, fit.bundle(), modelName, fit.items());
+        return 0;
+    }
+
+    private boolean chooseGiven(SequenceDataset data, Catalogue catalogue, PrintStream log) {
+        String mode = itemVectors.trim().toLowerCase(Locale.ROOT);
+        switch (mode) {
+            case "learned":
+                return false;
+            case "given":
+                if (catalogue == null || catalogue.dimension() < 0) {
+                    throw new IllegalArgumentException("--item-vectors given needs --items with a \"vector\" per item" + (catalogue == null ? "" : "; "
+                        + catalogue.source() + " has none"));
+                }
+                return true;
+            case "auto":
+                if (catalogue == null || catalogue.dimension() < 0) {
+                    return false;
+                }
+                long touched = 0;
+                long withVector = 0;
+                for (int i = 0; i < data.numItems(); i++) {
+                    touched++;
+                    Catalogue.Item item = catalogue.item(data.itemId(i));
+                    withVector += item != null && item.vector() != null ? 1 : 0;
+                }
+                boolean given = withVector >= 0.9 * touched;
+                if (!given) {
+                    log.printf(Locale.ROOT, "item vectors: learned, because only %d of the %d items users touched have a vector in %s "
+                        + "(--item-vectors given uses them anyway and leaves the others out)%n", withVector, touched, catalogue.source());
+                }
+                return given;
+            default:
+                throw new IllegalArgumentException("--item-vectors must be auto, given or learned, got [" + itemVectors + "]");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.rimirec.tools.eval.check;
+
+import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.recall.HistoryItem;
+import io.rimirec.core.recall.RecallPlanner;
+import io.rimirec.core.recall.UserVectors;
+import io.rimirec.core.tower.UserTower;
+import io.rimirec.core.vector.Vectors;
+import io.rimirec.tools.eval.Metrics;
+import io.rimirec.tools.eval.TopK;
+import io.rimirec.tools.eval.rimirec.InMemoryRecall;
+import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.train.pipeline.TrainRun;
+import io.rimirec.tools.train.tower.UserTowerArtifact;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code rimirec train}'s held-out check: on the users carved out of training, their last interactions are predicted
+ * from the history before them, history items excluded, by the model just trained (its ONNX parts, through
+ * {@link InMemoryRecall}: what the {@code rimirec} query returns, searched exactly), against popularity and one k-NN
+ * search with the mean of the history's vectors (a single-vector user model over the same item vectors). Recall@M and
+ * HitRate@M as in the evaluation's protocol A (Recall over the distinct held-out items, HitRate the share of users with
+ * a hit), each with its standard error over users.
+ */
+public final class HeldOutCheck {
+
+    public static final int[] BEAMS = {1, 2, 4, 6, 8};
+    public static final int[] CUTOFFS = {20, 50};
+
+    /** One method's row: per cutoff M, the mean Recall and HitRate with their standard errors (in percent). */
+    public record Row(String method, Map<String, double[]> metrics) {
+        public double recall(int m) {
+            return metrics.get("Recall@" + m)[0];
+        }
+
+        public double recallError(int m) {
+            return metrics.get("Recall@" + m)[1];
+        }
+    }
+
+    public record Result(int users, List<Row> rows, String verdict) {
+        public Row row(String method) {
+            return rows.stream().filter(r -> r.method().equals(method)).findFirst().orElseThrow();
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("users", users);
+            m.put("protocol", "carved-out users: history = all but their last interactions (a fifth, 1 to 10), targets = the distinct held-out "
+                + "items; history items excluded; mean over users, standard error in brackets");
+            List<Map<String, Object>> rs = new ArrayList<>();
+            for (Row r : rows) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("method", r.method());
+                r.metrics().forEach((k, v) -> row.put(k, String.format(Locale.ROOT, "%.2f (%.2f)", v[0], v[1])));
+                rs.add(row);
+            }
+            m.put("rows", rs);
+            m.put("verdict", verdict);
+            return m;
+        }
+    }
+
+    private HeldOutCheck() {}
+
+    /** The check for a fit; null when no user was carved out. */
+    public static Result run(TrainRun.Result fit, boolean withTower, int mainBeams) throws IOException {
+        List<TrainRun.HeldOutUser> users = fit.heldOut();
+        if (users.isEmpty()) {
+            return null;
+        }
+        float[][] vectors = fit.vectors();
+        InMemoryRecall recall = new InMemoryRecall(vectors, fit.tree());
+        int n = vectors.length;
+        long[] counts = new long[n];
+        for (int[] s : fit.trainingSequences()) {
+            for (int item : s) {
+                counts[item]++;
+            }
+        }
+        float[] popularity = new float[n];
+        for (int i = 0; i < n; i++) {
+            popularity[i] = vectors[i] == null ? Float.NEGATIVE_INFINITY : counts[i];
+        }
+        int maxM = CUTOFFS[CUTOFFS.length - 1];
+        List<String> methods = new ArrayList<>(List.of("popularity", "single-vector-knn"));
+        for (int b : BEAMS) {
+            methods.add("rimirec-b" + b);
+        }
+        Map<String, List<int[]>> ranked = new LinkedHashMap<>();
+        methods.forEach(m -> ranked.put(m, new ArrayList<>()));
+        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
+        boolean tower = withTower && Files.isDirectory(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY));
+        try (InterestGenerator generator = InterestGenerator.load(fit.modelDir().resolve(GeneratorArtifact.DIRECTORY), fit.tree(), sessions);
+             UserTower userTower = tower ? UserTower.load(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY), fit.tree(), sessions) : null) {
+            RecallPlanner planner = new RecallPlanner(generator, userTower != null ? userTower : UserVectors.MEAN_OF_SLICE,
+                RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
+            for (TrainRun.HeldOutUser u : users) {
+                BitSet exclude = new BitSet(n);
+                for (int item : u.history()) {
+                    exclude.set(item);
+                }
+                ranked.get("popularity").add(TopK.select(popularity, maxM, exclude));
+                ranked.get("single-vector-knn").add(singleVector(recall, u.history(), maxM, exclude));
+                List<HistoryItem> history = recall.history(u.history());
+                for (int b : BEAMS) {
+                    ranked.get("rimirec-b" + b).add(recall.recommend(planner, history, b, maxM, 1.0, false, exclude));
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String method : methods) {
+            Map<String, double[]> metrics = new LinkedHashMap<>();
+            for (int m : CUTOFFS) {
+                double[] rec = new double[users.size()];
+                double[] hit = new double[users.size()];
+                for (int i = 0; i < users.size(); i++) {
+                    BitSet targets = new BitSet(n);
+                    for (int t : users.get(i).targets()) {
+                        targets.set(t);
+                    }
+                    rec[i] = Metrics.recall(ranked.get(method).get(i), m, targets);
+                    hit[i] = Metrics.hit(ranked.get(method).get(i), m, targets);
+                }
+                metrics.put("Recall@" + m, meanAndError(rec));
+                metrics.put("HitRate@" + m, meanAndError(hit));
+            }
+            rows.add(new Row(method, metrics));
+        }
+        Result partial = new Result(users.size(), rows, "");
+        return new Result(users.size(), rows, verdict(partial, "rimirec-b" + mainBeams));
+    }
+
+    /** One exact k-NN search with the normalised mean of the history's vectors. */
+    private static int[] singleVector(InMemoryRecall recall, int[] history, int m, BitSet exclude) {
+        float[][] vectors = recall.vectors();
+        float[] mean = null;
+        for (int item : history) {
+            float[] v = vectors[item];
+            if (v == null) {
+                continue;
+            }
+            if (mean == null) {
+                mean = new float[v.length];
+            }
+            float[] unit = Vectors.normalized(v);
+            for (int d = 0; d < mean.length; d++) {
+                mean[d] += unit[d];
+            }
+        }
+        if (mean == null) {
+            return new int[0];
+        }
+        float[] user = mean;
+        float[] scores = new float[vectors.length];
+        for (int i = 0; i < vectors.length; i++) {
+            scores[i] = vectors[i] == null ? Float.NEGATIVE_INFINITY : (float) recall.tree().metric().similarity(user, vectors[i]);
+        }
+        return TopK.select(scores, m, exclude);
+    }
+
+    private static double[] meanAndError(double[] x) {
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= x.length;
+        double var = 0;
+        for (double v : x) {
+            var += (v - mean) * (v - mean);
+        }
+        double se = x.length > 1 ? Math.sqrt(var / (x.length - 1) / x.length) : 0;
+        return new double[] {100 * mean, 100 * se};
+    }
+
+    /** Whether the served configuration beats both baselines at Recall@50, in words a user can act on. */
+    private static String verdict(Result r, String main) {
+        int m = CUTOFFS[CUTOFFS.length - 1];
+        Row ours = r.row(main);
+        StringBuilder b = new StringBuilder();
+        for (String base : List.of("popularity", "single-vector-knn")) {
+            Row other = r.row(base);
+            double diff = ours.recall(m) - other.recall(m);
+            double se = Math.hypot(ours.recallError(m), other.recallError(m));
+            b.append(String.format(Locale.ROOT, "%s Recall@%d %.2f vs %s %.2f: %s. ", main, m, ours.recall(m), base, other.recall(m),
+                diff > 2 * se ? "above" : diff < -2 * se ? "BELOW (more than two standard errors)" : "level within two standard errors"));
+        }
+        return b.toString().trim();
+    }
+}

@@ -1,0 +1,268 @@
+package io.rimirec.tools.train.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookFormat;
+import io.rimirec.core.codebook.CodebookOptions;
+import io.rimirec.core.codebook.CodebookTrainer;
+import io.rimirec.core.codebook.Residual;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.util.ProgressListener;
+import io.rimirec.core.vector.Vectors;
+import io.rimirec.tools.bundle.BundlePacker;
+import io.rimirec.tools.data.SequenceDataset;
+import io.rimirec.tools.data.VectorJsonlWriter;
+import io.rimirec.tools.data.catalogue.Catalogue;
+import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.train.generator.MovieLensSequences;
+import io.rimirec.tools.train.tower.UserTowerArtifact;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What {@code rimirec train} does, from a user's interactions (and optionally their catalogue) to the files that serve
+ * them: {@code bundle.zip} (tree, interest generator, user tower, codebook) and {@code items.jsonl} (each item's own id,
+ * the vector the tree was built on, and the catalogue's other fields), with the user's ids throughout.
+ *
+ * <ol>
+ *   <li>Users with fewer than two interactions are left out (nothing to learn from: no history before a next item).</li>
+ *   <li>A validation carve-out: a seeded share of users keep their history in training but not their last interactions
+ *       (the last fifth, 1 to 10 items), which the held-out check then predicts. Every user trains; items are dropped
+ *       only when their every interaction is held out and no vector was given for them (counted in the report).</li>
+ *   <li>{@link RimirecPipeline} with {@link FitSettings}: item vectors (given, or learned from a PPMI start), the tree,
+ *       the generator, the user tower.</li>
+ *   <li>A cosine residual codebook on the item vectors (3 layers of 256; 512 items or more), so long histories can be
+ *       read as codes.</li>
+ * </ol>
+ */
+public final class TrainRun {
+
+    /** Catalogues above this many items start learned vectors from random, not from PPMI (its matrix is items²). */
+    static final int PPMI_MAX_ITEMS = 16_384;
+    static final int CODEBOOK_MIN_ITEMS = 512;
+
+    /**
+     * @param catalogue        the user's items (null = none; then every item comes from the interactions)
+     * @param settings         the pipeline's settings (see {@link FitSettings#forData})
+     * @param validationShare  share of users carved out for the held-out check (0 = none)
+     * @param validationMax    at most this many validation users
+     */
+    public record Request(SequenceDataset interactions, Catalogue catalogue, FitSettings settings, double validationShare, int validationMax,
+                          boolean codebook, String modelName, long seed, int threads, Path out) {}
+
+    /** One carved-out user: the history the model saw (catalogue indexes) and the distinct items that came next. */
+    public record HeldOutUser(String userId, int[] history, int[] targets) {}
+
+    /**
+     * The fit: item ids and vectors by catalogue index (null = no vector), the tree, the training sequences, the carved-out
+     * users, the files written and the report of every step.
+     */
+    public record Result(String[] itemIds, float[][] vectors, CircleTree tree, List<int[]> trainingSequences, List<HeldOutUser> heldOut,
+                         Path bundle, Path items, Path modelDir, Map<String, Object> report) {}
+
+    private TrainRun() {}
+
+    public static Result run(Request r, PrintStream log, ProgressListener progress) throws IOException {
+        long t0 = System.nanoTime();
+        Map<String, Object> report = new LinkedHashMap<>();
+        Map<String, Object> stages = new LinkedHashMap<>();
+        SequenceDataset data = r.interactions();
+        FitSettings fit = r.settings();
+
+        // The catalogue: the interactions' items, then the catalogue's items no one interacted with.
+        List<String> ids = new ArrayList<>(data.numItems());
+        Map<String, Integer> index = new HashMap<>(data.numItems() * 2);
+        for (int i = 0; i < data.numItems(); i++) {
+            ids.add(data.itemId(i));
+            index.put(data.itemId(i), i);
+        }
+        if (r.catalogue() != null) {
+            for (String id : r.catalogue().items().keySet()) {
+                if (!index.containsKey(id)) {
+                    index.put(id, ids.size());
+                    ids.add(id);
+                }
+            }
+        }
+        int n = ids.size();
+        String[] itemIds = ids.toArray(String[]::new);
+
+        // Users: at least two interactions; a seeded share carved out for the held-out check.
+        List<Integer> kept = new ArrayList<>();
+        int tooShort = 0;
+        for (int u = 0; u < data.numUsers(); u++) {
+            if (data.sequence(u).length >= 2) {
+                kept.add(u);
+            } else {
+                tooShort++;
+            }
+        }
+        Map<String, Object> users = new LinkedHashMap<>();
+        users.put("users", data.numUsers());
+        users.put("left_out_fewer_than_2_interactions", tooShort);
+        boolean[] carved = carveOut(data, kept, r.validationShare(), r.validationMax(), r.seed());
+        List<int[]> sequences = new ArrayList<>(kept.size());
+        List<HeldOutUser> heldOut = new ArrayList<>();
+        long heldOutInteractions = 0;
+        for (int u : kept) {
+            int[] s = data.sequence(u);
+            if (carved[u]) {
+                int t = heldOutLength(s.length);
+                int[] history = Arrays.copyOf(s, s.length - t);
+                heldOut.add(new HeldOutUser(data.userId(u), history, Arrays.stream(s, s.length - t, s.length).distinct().toArray()));
+                heldOutInteractions += t;
+                sequences.add(history);
+            } else {
+                sequences.add(s);
+            }
+        }
+        users.put("training_users", sequences.size());
+        users.put("validation_users", heldOut.size());
+        users.put("validation_interactions_held_out", heldOutInteractions);
+        report.put("users", users);
+
+        // Item vectors: given (the catalogue's), or the starting point of learned ones.
+        float[][] content = new float[n][];
+        String init;
+        if (r.catalogue() != null && r.catalogue().dimension() > 0 && r.catalogue().dimension() == fit.dim()) {
+            for (Catalogue.Item item : r.catalogue().items().values()) {
+                if (item.vector() != null) {
+                    content[index.get(item.id())] = fit.vectors() == RimirecPipeline.ItemVectors.CONTENT ? item.vector() : Vectors.normalized(item.vector());
+                }
+            }
+            init = "the items file's vectors";
+        } else if (fit.vectors() == RimirecPipeline.ItemVectors.LEARNED && n <= PPMI_MAX_ITEMS) {
+            long s0 = System.nanoTime();
+            int[] all = java.util.stream.IntStream.range(0, sequences.size()).toArray();
+            float[][] ppmi = MovieLensSequences.ppmiEmbedding(sequences, all, n, fit.dim(), r.seed());
+            System.arraycopy(ppmi, 0, content, 0, n);
+            init = "PPMI of co-occurrence within 5 positions (rank " + fit.dim() + ")";
+            stages.put("ppmi_minutes", minutes(s0));
+        } else if (fit.vectors() == RimirecPipeline.ItemVectors.LEARNED) {
+            content = null;
+            init = "random (more than " + PPMI_MAX_ITEMS + " items: the PPMI start needs items² memory)";
+        } else {
+            throw new IllegalArgumentException("vectors=content needs an items file with a vector of length " + fit.dim() + " per item, "
+                + (r.catalogue() == null ? "and none was given (--items)" : "but its vectors have length " + r.catalogue().dimension()));
+        }
+        report.put("item_vectors", Map.of("mode", fit.vectors().name().toLowerCase(Locale.ROOT), "start", init));
+        log.printf(Locale.ROOT, "rimirec train: %d users (%d carved out for the held-out check), %d items; item vectors %s, start: %s%n",
+            sequences.size(), heldOut.size(), n, fit.vectors().name().toLowerCase(Locale.ROOT), init);
+
+        // The pipeline: vectors, tree, generator, tower.
+        Path modelDir = r.out().resolve("model");
+        Files.createDirectories(modelDir);
+        long p0 = System.nanoTime();
+        RimirecPipeline.Result fitted = RimirecPipeline.run(data.name(), sequences, n, content, fit.options(r.seed(), r.threads()), modelDir, progress);
+        stages.put("pipeline_minutes", minutes(p0));
+        report.put("fit", fitted.info());
+        float[][] vectors = fitted.itemVectors();
+
+        // Items with no vector: not in the tree, not indexable.
+        List<String> noVector = new ArrayList<>();
+        int withVector = 0;
+        for (int i = 0; i < n; i++) {
+            if (vectors[i] == null) {
+                noVector.add(itemIds[i]);
+            } else {
+                withVector++;
+            }
+        }
+        Map<String, Object> items = new LinkedHashMap<>();
+        items.put("items", n);
+        items.put("with_vector", withVector);
+        items.put("without_vector", noVector.size());
+        if (!noVector.isEmpty()) {
+            items.put("without_vector_why", fit.vectors() == RimirecPipeline.ItemVectors.CONTENT
+                ? "the items file gives them no vector (or they are not in it): they cannot be placed in the tree"
+                : "no training interaction (only in held-out tails, or catalogue items no one touched): nothing to learn a vector from");
+            items.put("without_vector_first", noVector.subList(0, Math.min(20, noVector.size())));
+        }
+        report.put("items", items);
+
+        // The codebook.
+        Path codebookFile = null;
+        if (r.codebook() && withVector >= CODEBOOK_MIN_ITEMS) {
+            long c0 = System.nanoTime();
+            float[][] present = Arrays.stream(vectors).filter(v -> v != null).toArray(float[][]::new);
+            Codebook codebook = new CodebookTrainer(CodebookOptions.defaults(Residual.COSINE).withSeed(r.seed()).withThreads(Math.max(1, r.threads())))
+                .train(present, null).codebook();
+            codebookFile = modelDir.resolve("codebook" + CodebookFormat.FILE_EXTENSION);
+            CodebookFormat.write(codebook, codebookFile);
+            report.put("codebook", Map.of("layers", codebook.layers(), "codes_per_layer", codebook.k(0), "minutes", minutes(c0)));
+        } else {
+            report.put("codebook", r.codebook() ? "none: fewer than " + CODEBOOK_MIN_ITEMS + " items with a vector" : "none: --no-codebook");
+        }
+
+        // The bundle and the items to index.
+        BundlePacker packer = BundlePacker.ofTree(fitted.tree()).name(r.modelName())
+            .description("rimirec train on " + data.name() + ": " + fit.vectors().name().toLowerCase(Locale.ROOT) + " item vectors, circle tree, interest generator"
+                + (fit.tower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : ""))
+            .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY));
+        if (fit.tower()) {
+            packer.userTower(modelDir.resolve(UserTowerArtifact.DIRECTORY));
+        }
+        if (codebookFile != null) {
+            packer.codebook(codebookFile);
+        }
+        Path bundle = r.out().resolve("bundle.zip");
+        Files.write(bundle, packer.pack());
+        Path itemsFile = r.out().resolve("items.jsonl");
+        try (VectorJsonlWriter w = new VectorJsonlWriter(itemsFile)) {
+            for (int i = 0; i < n; i++) {
+                if (vectors[i] != null) {
+                    Map<String, JsonNode> fields = new LinkedHashMap<>();
+                    Catalogue.Item item = r.catalogue() == null ? null : r.catalogue().item(itemIds[i]);
+                    if (item != null) {
+                        item.fields().fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+                    }
+                    w.write(itemIds[i], vectors[i], fields);
+                }
+            }
+        }
+        stages.put("total_minutes", minutes(t0));
+        report.put("minutes", stages);
+        report.put("files", Map.of("bundle", bundle.toString(), "items", itemsFile.toString(), "model_parts", modelDir.toString()));
+        return new Result(itemIds, vectors, fitted.tree(), sequences, heldOut, bundle, itemsFile, modelDir, report);
+    }
+
+    /** Items held out at the end of a carved-out user's sequence: a fifth, 1 to 10. */
+    static int heldOutLength(int length) {
+        return (int) Math.max(1, Math.min(10, Math.round(length * 0.2)));
+    }
+
+    /** A seeded sample of the users with at least three interactions (one history item, one held out, one more to train on). */
+    private static boolean[] carveOut(SequenceDataset data, List<Integer> users, double share, int max, long seed) {
+        boolean[] carved = new boolean[data.numUsers()];
+        if (share <= 0 || max <= 0) {
+            return carved;
+        }
+        List<Integer> eligible = new ArrayList<>();
+        for (int u : users) {
+            if (data.sequence(u).length >= 3) {
+                eligible.add(u);
+            }
+        }
+        java.util.Collections.shuffle(eligible, new Random(seed));
+        int take = (int) Math.min(max, Math.round(share * users.size()));
+        for (int i = 0; i < Math.min(take, eligible.size()); i++) {
+            carved[eligible.get(i)] = true;
+        }
+        return carved;
+    }
+
+    private static double minutes(long since) {
+        return Math.round((System.nanoTime() - since) / 6e8) / 100.0;
+    }
+}
