@@ -64,10 +64,12 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
         }
         // k = 4 (the paper's); c so the tree is at least two levels deep: a one-level tree has no sub-topics to
         // tell apart from whole topics, which is the point of circles.
-        int c = (int) Math.max(10, Math.min(250, Math.floor(shape.items() / 16.0)));
+        // The root's k children hold about items / k each; a leaf capacity below that splits them once more.
+        int c = (int) Math.max(10, Math.min(250, Math.floor(shape.items() / 8.0)));
         s = s.with("c", Integer.toString(c));
         why.put("k", "4: the paper's branching");
-        why.put("c", c + (c == 250 ? ": the paper's leaf capacity; the tree is deep enough with it" : ": items / 16 (at least 10), so the tree has at least two levels under the root"));
+        why.put("c", c + (c == 250 ? ": the paper's leaf capacity; the tree has at least two levels with it"
+            : ": items / 8 (at least 10), so the tree has at least two levels under the root"));
         // The generator reads at most 30 history items, the newest 15 with their own embedding (the evaluation's); short
         // sequences need no longer window.
         int history = (int) Math.max(10, Math.min(30, Math.ceil(shape.medianLength())));

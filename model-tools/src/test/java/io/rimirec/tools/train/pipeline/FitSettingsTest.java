@@ -1,0 +1,45 @@
+package io.rimirec.tools.train.pipeline;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FitSettingsTest {
+
+    @Test
+    void defaultsFollowTheDataShape() {
+        FitSettings.Chosen ml1m = FitSettings.forData(new FitSettings.DataShape(6040, 3706, 1_000_209, 96, -1), false);
+        assertEquals(FitSettings.EVALUATION, ml1m.settings(), "ML-1M's shape gets the evaluated configuration");
+        FitSettings.Chosen small = FitSettings.forData(new FitSettings.DataShape(943, 1682, 100_000, 65, -1), false);
+        assertEquals(32, small.settings().dim());
+        assertEquals(210, small.settings().c(), "items / 8 so the tree has two levels under the root");
+        assertEquals(4, small.settings().samplesPerUser());
+        assertTrue(small.reasons().get("c").contains("two levels"));
+        FitSettings.Chosen sparse = FitSettings.forData(new FitSettings.DataShape(22_000, 12_000, 200_000, 7, 384), true);
+        assertEquals(RimirecPipeline.ItemVectors.CONTENT, sparse.settings().vectors());
+        assertEquals(384, sparse.settings().dim());
+        assertEquals(10, sparse.settings().maxHistory());
+        assertEquals(5, sparse.settings().recent());
+        FitSettings.Chosen tiny = FitSettings.forData(new FitSettings.DataShape(50, 60, 500, 10, -1), false);
+        assertEquals(10, tiny.settings().c());
+    }
+
+    @Test
+    void settingsAreChangedByNameWithClearErrors() {
+        FitSettings s = FitSettings.EVALUATION.with("c", "100").with("userVectors", "mean").with("globalShare", "0.25");
+        assertEquals(100, s.c());
+        assertEquals(false, s.tower());
+        assertEquals(0.25, s.globalShare());
+        assertEquals(s, FitSettings.EVALUATION.with("c", "100").with("userVectors", "mean").with("globalShare", "0.25"));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> s.with("leafs", "3"));
+        assertTrue(unknown.getMessage().contains("setting [leafs=3]: unknown setting; known: vectors, userVectors, dim"), unknown.getMessage());
+        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class, () -> s.with("epochs", "2.5"));
+        assertTrue(fraction.getMessage().contains("whole number"), fraction.getMessage());
+        IllegalArgumentException heads = assertThrows(IllegalArgumentException.class, () -> s.with("heads", "3"));
+        assertTrue(heads.getMessage().contains("width a multiple of heads"), heads.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.with("vectors", "magic"));
+        assertThrows(IllegalArgumentException.class, () -> s.with("k", "-1"));
+    }
+}
