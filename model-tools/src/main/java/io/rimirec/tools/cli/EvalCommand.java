@@ -1,6 +1,7 @@
 package io.rimirec.tools.cli;
 
 import io.rimirec.tools.data.SequenceDataset;
+import io.rimirec.tools.data.interactions.InteractionReader;
 import io.rimirec.tools.data.movielens.MovieLens;
 import io.rimirec.tools.data.movielens.Preprocessing;
 import io.rimirec.tools.eval.Experiment;
@@ -52,8 +53,12 @@ public final class EvalCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", required = true,
-        description = "MovieLens folder (ratings.dat or sequences.txt) or a ratings .dat / sequences file.")
+        description = "MovieLens folder (ratings.dat or sequences.txt), or an interactions file in any format rimirec train reads "
+            + "(csv, tsv, jsonl, sequences.txt, ratings.dat, u.data; .gz allowed; see --format and the column options).")
     Path data;
+
+    @Mixin
+    InteractionOptions read = new InteractionOptions();
 
     @Option(names = "--protocol", defaultValue = "A", description = "A (HimiRec) or B (leave-one-out). Default: ${DEFAULT-VALUE}.")
     String protocol;
@@ -82,9 +87,6 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--threads", description = "Threads for fitting and evaluation. Default: the number of processors.")
     Integer threads;
-
-    @Option(names = "--min-rating", description = "Keep only ratings >= this (needs a ratings .dat file).")
-    Double minRating;
 
     @Option(names = "--k-core", defaultValue = "0", description = "Iterative k-core filter on users and items (0 = off).")
     int kCore;
@@ -159,13 +161,27 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private int run(List<Method> chosen) {
+    /**
+     * A MovieLens folder as {@link MovieLens#load} reads it; a file through the readers {@code rimirec train} uses (the
+     * same data set for a ratings.dat or sequences file either way), then the k-core filter.
+     */
+    private SequenceDataset load() throws java.io.IOException {
+        if (java.nio.file.Files.isDirectory(data)) {
+            return MovieLens.load(data, new Preprocessing(read.minRating == null ? Double.NaN : read.minRating, kCore));
+        }
+        InteractionReader.Result r = InteractionReader.read(data, read.toOptions());
+        if (r.report().skippedLines() > 0) {
+            System.err.printf(Locale.ROOT, "%s: skipped lines %s; first: %s%n", data, r.report().skippedByReason(), r.report().examples());
+        }
+        return kCore > 1 ? MovieLens.kCore(r.data(), kCore) : r.data();
+    }
+
+    private int run(List<Method> chosen) throws java.io.IOException {
         PrintStream log = System.err;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Protocol proto = Protocol.named(protocol);
-        Preprocessing prep = new Preprocessing(minRating == null ? Double.NaN : minRating, kCore);
         long t0 = System.nanoTime();
-        SequenceDataset ds = MovieLens.load(data, prep);
+        SequenceDataset ds = load();
         if (quick && quickUsers < ds.numUsers()) {
             int[] keep = Splits.randomUsers(ds.numUsers(), (double) quickUsers / ds.numUsers(), seed)[1];
             ds = ds.subset(keep, "quick: " + keep.length + " users sampled with seed " + seed);

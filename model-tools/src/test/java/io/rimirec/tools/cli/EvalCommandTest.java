@@ -85,6 +85,34 @@ class EvalCommandTest {
         assertTrue(jb.at("/results/1/metrics/NDCG@10").asDouble() > jb.at("/results/0/metrics/NDCG@10").asDouble());
     }
 
+    /** A user's CSV export of the same interactions gives the same data set and the same table as the MovieLens folder. */
+    @Test
+    void aCsvOfTheSameInteractionsGivesTheSameTable() throws Exception {
+        SequenceDataset d = Synthetic.genres(200, 4, 30, 20, 5);
+        Path folder = writeSequences(dir.resolve("genres"), d);
+        StringBuilder csv = new StringBuilder("customer,product,when\n");
+        for (int u = 0; u < d.numUsers(); u++) {
+            int[] s = d.sequence(u);
+            for (int i = 0; i < s.length; i++) {
+                csv.append(d.userId(u).substring(1)).append(',').append(d.itemId(s[i]).substring(1)).append(",2024-01-01T00:00:")
+                    .append(String.format("%02d", i)).append("Z\n");
+            }
+        }
+        Path file = dir.resolve("export.csv");
+        Files.writeString(file, csv);
+        Path out = dir.resolve("out");
+        Object[] a = run("eval", "--data", folder.toString(), "--methods", "pop,itemknn", "--quick", "--out", out.resolve("a").toString());
+        Object[] b = run("eval", "--data", file.toString(), "--user-column", "customer", "--item-column", "product", "--time-column", "when",
+            "--methods", "pop,itemknn", "--quick", "--out", out.resolve("b").toString());
+        assertEquals(0, a[0], (String) a[1]);
+        assertEquals(0, b[0], (String) b[1]);
+        JsonNode ja = new ObjectMapper().readTree(out.resolve("a/genres-protocolA-quick.json").toFile());
+        JsonNode jb = new ObjectMapper().readTree(out.resolve("b/export-protocolA-quick.json").toFile());
+        assertEquals(ja.at("/stamp/data").asText().replaceAll("^\\S+", ""), jb.at("/stamp/data").asText().replaceAll("^\\S+", ""),
+            "same users, items, sequences and sha256");
+        assertEquals(ja.at("/results/1/metrics"), jb.at("/results/1/metrics"));
+    }
+
     @Test
     void unknownMethodIsAnError() throws Exception {
         Path data = writeSequences(dir.resolve("tiny"), Synthetic.genres(30, 2, 20, 15, 2));

@@ -184,6 +184,15 @@ public final class MovieLens {
         }
     }
 
+    /** The k-core of a data set (see {@link #kCore(Map, int)}), renumbered; its name and description say it was filtered. */
+    public static SequenceDataset kCore(SequenceDataset data, int k) {
+        Map<String, List<String>> byUser = new LinkedHashMap<>();
+        for (int u = 0; u < data.numUsers(); u++) {
+            byUser.put(data.userId(u), data.itemIds(data.sequence(u)));
+        }
+        return number(data.name(), data.description() + "; k_core=" + k, kCore(byUser, k));
+    }
+
     /** Dense numbering in ascending original-id order (numeric when every id is a number). */
     static SequenceDataset number(String name, String description, Map<String, List<String>> byUser) {
         Comparator<String> idOrder = idOrder(byUser);
