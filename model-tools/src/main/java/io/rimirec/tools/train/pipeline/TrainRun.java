@@ -1,6 +1,7 @@
 package io.rimirec.tools.train.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rimirec.core.codebook.Codebook;
 import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.codebook.CodebookOptions;
@@ -17,23 +18,27 @@ import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.MovieLensSequences;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * What {@code rimirec train} does, from a user's interactions (and optionally their catalogue) to the files that serve
  * them: {@code bundle.zip} (tree, interest generator, user tower, codebook) and {@code items.jsonl} (each item's own id,
- * the vector the tree was built on, and the catalogue's other fields), with the user's ids throughout.
+ * the vector the tree was built on, and the catalogue's other fields), with the user's ids throughout, and
+ * {@value #HELD_OUT_FILE} (the carved-out users, to replay the held-out check through a cluster).
  *
  * <ol>
  *   <li>Users with fewer than two interactions are left out (nothing to learn from: no history before a next item).</li>
@@ -51,6 +56,9 @@ public final class TrainRun {
     /** Catalogues above this many items start learned vectors from random, not from PPMI (its matrix is items²). */
     static final int PPMI_MAX_ITEMS = 16_384;
     static final int CODEBOOK_MIN_ITEMS = 512;
+    /** The carved-out users, one JSON object per line: {@code {"user", "history": [item ids], "targets": [item ids]}}. */
+    public static final String HELD_OUT_FILE = "held-out.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param catalogue        the user's items (null = none; then every item comes from the interactions)
@@ -144,7 +152,7 @@ public final class TrainRun {
             init = "the items file's vectors";
         } else if (fit.vectors() == RimirecPipeline.ItemVectors.LEARNED && n <= PPMI_MAX_ITEMS) {
             long s0 = System.nanoTime();
-            int[] all = java.util.stream.IntStream.range(0, sequences.size()).toArray();
+            int[] all = IntStream.range(0, sequences.size()).toArray();
             float[][] ppmi = MovieLensSequences.ppmiEmbedding(sequences, all, n, fit.dim(), r.seed());
             System.arraycopy(ppmi, 0, content, 0, n);
             init = "PPMI of co-occurrence within 5 positions (rank " + fit.dim() + ")";
@@ -231,9 +239,23 @@ public final class TrainRun {
                 }
             }
         }
+        // The carved-out users with the user's ids, so the check can be replayed through a cluster (rimirec query with
+        // "history", size 50, beams as checked): what online = offline means for a user.
+        Path heldOutFile = r.out().resolve(HELD_OUT_FILE);
+        try (BufferedWriter w = Files.newBufferedWriter(heldOutFile)) {
+            for (HeldOutUser u : heldOut) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("user", u.userId());
+                line.put("history", Arrays.stream(u.history()).mapToObj(i -> itemIds[i]).toList());
+                line.put("targets", Arrays.stream(u.targets()).mapToObj(i -> itemIds[i]).toList());
+                w.write(JSON.writeValueAsString(line));
+                w.write('\n');
+            }
+        }
         stages.put("total_minutes", minutes(t0));
         report.put("minutes", stages);
-        report.put("files", Map.of("bundle", bundle.toString(), "items", itemsFile.toString(), "model_parts", modelDir.toString()));
+        report.put("files", Map.of("bundle", bundle.toString(), "items", itemsFile.toString(), "held_out_users", heldOutFile.toString(),
+            "model_parts", modelDir.toString()));
         return new Result(itemIds, vectors, fitted.tree(), sequences, heldOut, bundle, itemsFile, modelDir, report);
     }
 
@@ -254,7 +276,7 @@ public final class TrainRun {
                 eligible.add(u);
             }
         }
-        java.util.Collections.shuffle(eligible, new Random(seed));
+        Collections.shuffle(eligible, new Random(seed));
         int take = (int) Math.min(max, Math.round(share * users.size()));
         for (int i = 0; i < Math.min(take, eligible.size()); i++) {
             carved[eligible.get(i)] = true;

@@ -1,0 +1,150 @@
+package io.rimirec.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rimirec.tools.RimirecCli;
+import io.rimirec.tools.opensearch.IndexTemplates;
+import io.rimirec.tools.opensearch.JsonHttp;
+import io.rimirec.tools.train.pipeline.TrainRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A user's path from their own files to recall in their cluster (issue 15), through the CLI as they would type it: a CSV
+ * of interactions (their column names, ISO times) and an items file (their ids, their vectors, their fields, one item no
+ * one has touched yet) → {@code rimirec train} → {@code model upload} → {@code items setup} → {@code items index} →
+ * {@code rimirec} queries for the users the check held out, which must score what the training report says they score
+ * offline (online = offline), and return the user's ids and fields.
+ */
+class TrainFromInteractionsIT extends SingleNodeTestCase {
+
+    private static final int GENRES = 4;
+    private static final int PER_GENRE = 30;
+    private static final int DIM = 16;
+
+    @TempDir
+    Path tmp;
+
+    static int cli(String... args) {
+        return RimirecCli.commandLine().execute(args);
+    }
+
+    static String sku(int i) {
+        return String.format(Locale.ROOT, "sku-%04d", i);
+    }
+
+    @Test
+    void aUsersCsvAndCatalogueBecomeServedRecallWithTheirOwnIdsAndOnlineEqualsOffline() throws Exception {
+        // Users stay in one genre; items' vectors point at their genre (the user's embedding model, here made up).
+        Random r = new Random(5);
+        StringBuilder csv = new StringBuilder("customer_id,sku,event_time\n");
+        for (int u = 0; u < 240; u++) {
+            int genre = r.nextInt(GENRES);
+            List<Integer> pool = new ArrayList<>();
+            for (int k = 0; k < PER_GENRE; k++) {
+                pool.add(genre + GENRES * k);
+            }
+            Collections.shuffle(pool, r);
+            for (int t = 0; t < 16; t++) {
+                csv.append("cust-").append(u).append(',').append(sku(pool.get(t))).append(",2025-05-01T10:")
+                    .append(String.format(Locale.ROOT, "%02d", t)).append(":00Z\n");
+            }
+        }
+        Path interactions = tmp.resolve("clicks.csv");
+        Files.writeString(interactions, csv);
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < GENRES * PER_GENRE; i++) {
+            items.append(JsonHttp.MAPPER.writeValueAsString(Map.of("id", sku(i), "vector", vector(i % GENRES, r), "title", "Item " + i))).append('\n');
+        }
+        items.append(JsonHttp.MAPPER.writeValueAsString(Map.of("id", "sku-new", "vector", vector(2, r), "title", "New arrival"))).append('\n');
+        Path catalogue = tmp.resolve("catalogue.jsonl");
+        Files.writeString(catalogue, items);
+
+        String model = "train-it";
+        Path out = tmp.resolve("model");
+        assertEquals(0, cli("train", "--interactions", interactions.toString(), "--items", catalogue.toString(), "--out", out.toString(),
+            "--name", model, "--validation-share", "0.25", "--threads", "2", "--set", "maxHistory=10", "--set", "recent=5", "--set", "width=16",
+            "--set", "heads=2", "--set", "ffn=32", "--set", "dropout=0", "--set", "epochs=4", "--set", "samplesPerUser=2", "--set", "towerMaxSlice=10",
+            "--set", "towerWidth=16", "--set", "towerEpochs=3", "--set", "towerSamples=2", "--set", "negatives=16"));
+        JsonNode report = JsonHttp.MAPPER.readTree(out.resolve("report.json").toFile());
+        assertEquals("content", report.at("/settings/vectors").asText(), "the items file's vectors are used as they are");
+        assertEquals(121, report.at("/items/with_vector").asInt(), report.path("items").toString());
+        JsonNode offline = null;
+        for (JsonNode row : report.at("/held_out_check/rows")) {
+            if (row.path("method").asText().equals("rimirec-b4")) {
+                offline = row;
+            }
+        }
+        assertTrue(offline != null, report.path("held_out_check").toString());
+
+        String url = cluster.httpUris().get(0);
+        assertEquals(0, cli("model", "upload", "--url", url, "--id", model, out.resolve("bundle.zip").toString()));
+        rest.deleteAfter("/_plugins/rimirec/models/" + model);
+        rest.deleteAfter("/_ingest/pipeline/" + IndexTemplates.PIPELINE);
+        rest.deleteAfter("/_component_template/" + IndexTemplates.COMPONENT);
+        rest.deleteAfter("/_index_template/" + IndexTemplates.INDEX_TEMPLATE);
+        assertEquals(0, cli("items", "setup", "--url", url, "--model", model));
+        String index = rest.uniqueIndexName("items-train"); // matches items-*
+        rest.createIndex(index, Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0)));
+        assertEquals(0, cli("items", "index", "--url", url, "--index", index, out.resolve("items.jsonl").toString()));
+        rest.refresh(index);
+        JsonNode fresh = rest.get("/" + index + "/_doc/sku-new").path("_source");
+        assertEquals("New arrival", fresh.path("title").asText(), "an item no one touched is served with its fields");
+        assertTrue(!fresh.path("circle_leaf").asText().isEmpty(), "placed in the tree: " + fresh);
+
+        // Replay the held-out check through the cluster.
+        List<String> lines = Files.readAllLines(out.resolve(TrainRun.HELD_OUT_FILE));
+        assertEquals(report.at("/held_out_check/users").asInt(), lines.size());
+        double recall20 = 0;
+        double recall50 = 0;
+        double hit20 = 0;
+        for (String line : lines) {
+            JsonNode u = JsonHttp.MAPPER.readTree(line);
+            List<String> history = new ArrayList<>();
+            u.path("history").forEach(h -> history.add(h.asText()));
+            Set<String> targets = new HashSet<>();
+            u.path("targets").forEach(t -> targets.add(t.asText()));
+            JsonNode answer = rest.search(index, Map.of("size", 50, "_source", false,
+                "query", Map.of("rimirec", Map.of("history", history, "size", 50, "beams", 4, "ef_search", 200))));
+            List<String> ids = Rest.ids(answer);
+            assertTrue(ids.stream().allMatch(id -> id.startsWith("sku-")), ids.toString());
+            assertTrue(ids.stream().noneMatch(history::contains), "history excluded");
+            long h20 = ids.stream().limit(20).filter(targets::contains).count();
+            long h50 = ids.stream().limit(50).filter(targets::contains).count();
+            recall20 += (double) h20 / targets.size();
+            recall50 += (double) h50 / targets.size();
+            hit20 += h20 > 0 ? 1 : 0;
+        }
+        int n = lines.size();
+        assertEquals(first(offline.path("Recall@20")), 100 * recall20 / n, 0.006, "Recall@20 online vs the report's offline " + offline);
+        assertEquals(first(offline.path("Recall@50")), 100 * recall50 / n, 0.006, "Recall@50 online vs offline " + offline);
+        assertEquals(first(offline.path("HitRate@20")), 100 * hit20 / n, 0.006, "HitRate@20 online vs offline " + offline);
+        assertTrue(first(offline.path("Recall@20")) > 50, "genre users are found: " + offline);
+    }
+
+    /** "12.34 (0.56)" → 12.34 */
+    private static double first(JsonNode cell) {
+        return Double.parseDouble(cell.asText().split(" ")[0]);
+    }
+
+    private static List<Float> vector(int genre, Random r) {
+        List<Float> v = new ArrayList<>();
+        for (int d = 0; d < DIM; d++) {
+            v.add((float) ((d == genre ? 1 : 0) + 0.25 * r.nextGaussian()));
+        }
+        return v;
+    }
+}
