@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A user's path from their own files to recall in their cluster (issue 15), through the CLI as they would type it: a CSV
  * of interactions (their column names, ISO times) and an items file (their ids, their vectors, their fields, one item no
- * one has touched yet) → {@code rimirec train} → {@code model upload} → {@code items setup} → {@code items index} →
+ * one has touched yet), their vector field name → {@code rimirec train} → {@code model upload} → {@code items setup} → {@code items index} →
  * {@code rimirec} queries for the users the check held out, which must score what the training report says they score
  * offline (online = offline), and return the user's ids and fields.
  */
@@ -76,7 +76,7 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         String model = "train-it";
         Path out = tmp.resolve("model");
         assertEquals(0, cli("train", "--interactions", interactions.toString(), "--items", catalogue.toString(), "--out", out.toString(),
-            "--name", model, "--validation-share", "0.25", "--threads", "2", "--set", "maxHistory=10", "--set", "recent=5", "--set", "width=16",
+            "--name", model, "--vector-field", "embedding", "--validation-share", "0.25", "--threads", "2", "--set", "maxHistory=10", "--set", "recent=5", "--set", "width=16",
             "--set", "heads=2", "--set", "ffn=32", "--set", "dropout=0", "--set", "epochs=4", "--set", "samplesPerUser=2", "--set", "towerMaxSlice=10",
             "--set", "towerWidth=16", "--set", "towerEpochs=3", "--set", "towerSamples=2", "--set", "negatives=16"));
         JsonNode report = JsonHttp.MAPPER.readTree(out.resolve("report.json").toFile());
@@ -99,7 +99,9 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         assertEquals(0, cli("items", "setup", "--url", url, "--model", model));
         String index = rest.uniqueIndexName("items-train"); // matches items-*
         rest.createIndex(index, Map.of("settings", Map.of("number_of_shards", 1, "number_of_replicas", 0)));
-        assertEquals(0, cli("items", "index", "--url", url, "--index", index, out.resolve("items.jsonl").toString()));
+        assertEquals("knn_vector", rest.get("/" + index + "/_mapping").path(index).at("/mappings/properties/embedding/type").asText(),
+            "items setup maps the model's vector field");
+        assertEquals(0, cli("items", "index", "--url", url, "--index", index, "--vector-field", "embedding", out.resolve("items.jsonl").toString()));
         rest.refresh(index);
         JsonNode fresh = rest.get("/" + index + "/_doc/sku-new").path("_source");
         assertEquals("New arrival", fresh.path("title").asText(), "an item no one touched is served with its fields");

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Create and convert data files.",
-    subcommands = {DataSyntheticCommand.class}
+    subcommands = {DataSyntheticCommand.class, DataInteractionsCommand.class}
 )
 public final class DataCommand implements Runnable {
 

@@ -74,6 +74,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-codebook", description = "do not train the codebook (histories are then always read as vectors)")
     boolean noCodebook;
 
+    @Option(names = "--vector-field", defaultValue = "item_vector", description = "the item index's vector field, recorded in the bundle: "
+        + "items setup maps it, the processor and the query read it (default: ${DEFAULT-VALUE})")
+    String vectorField;
+
     @Option(names = "--name", description = "model name recorded in the bundle (default: the output folder's name)")
     String name;
 
@@ -124,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
         String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, validationShare, validationMaxUsers, !noCodebook, modelName,
-            seed, nThreads, out), log, ProgressBar.on(spec.commandLine().getErr()));
+            vectorField, seed, nThreads, out), log, ProgressBar.on(spec.commandLine().getErr()));
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("command", "rimirec " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
@@ -146,8 +150,8 @@ public final class TrainCommand implements Callable<Integer> {
         log.println();
         log.print(text);
         log.printf(Locale.ROOT, "%nnext:%n  rimirec model upload --url http://localhost:9200 --id %s %s%n  rimirec items setup --url http://localhost:9200 --model %s%n"
-                + "  rimirec items index --url http://localhost:9200 --index items %s%n",
-            modelName, fit.bundle(), modelName, fit.items());
+                + "  rimirec items index --url http://localhost:9200 --index items%s %s%n",
+            modelName, fit.bundle(), modelName, vectorField.equals("item_vector") ? "" : " --vector-field " + vectorField, fit.items());
         return 0;
     }
 

@@ -1,8 +1,9 @@
 package io.rimirec.tools.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rimirec.core.vector.Metric;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.vector.Metric;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,8 @@ public final class IndexTemplates {
     public static final String COMPONENT = "rimirec-items-mappings";
     public static final String INDEX_TEMPLATE = "rimirec-items";
     public static final String PIPELINE = "rimirec-items";
+    /** The vector field the template files map; a model whose bundle names another gets it renamed by {@link #installFor}. */
+    public static final String VECTOR_FIELD = BundleManifest.Fields.DEFAULT.vector();
 
     private static final String RESOURCE_DIR = "/io/rimirec/tools/index-templates/";
 
@@ -62,15 +65,13 @@ public final class IndexTemplates {
         if (dimension <= 0) {
             throw new IllegalStateException("model [" + modelId + "] has no dimension in its manifest: " + manifest);
         }
-        String vectorField = manifest.path("fields").path("vector").asText("item_vector");
-        if (!vectorField.equals("item_vector")) {
-            throw new IllegalArgumentException("model [" + modelId + "] reads vectors from [" + vectorField + "] but the templates map "
-                + "[item_vector]: pack the model with --vector-field item_vector, or write the mappings yourself (index-templates/)");
-        }
+        String vectorField = manifest.path("fields").path("vector").asText(VECTOR_FIELD);
         String spaceType = Metric.fromId(manifest.path("metric").asText()).knnSpaceType();
-        installAll(http, vectorField(dimension, spaceType), model(modelId));
-        return String.format(Locale.ROOT, "installed component template [%s] (item_vector: %d-d, %s, Lucene HNSW), "
-            + "ingest pipeline [%s] (model [%s]) and index template [%s] (indexes named items or items-*)", COMPONENT, dimension,
+        UnaryOperator<ObjectNode> pipeline = model(modelId);
+        installAll(http, vectorField(dimension, spaceType, vectorField), vectorField.equals(VECTOR_FIELD) ? pipeline
+            : p -> readsVectorsFrom(vectorField).apply(pipeline.apply(p)));
+        return String.format(Locale.ROOT, "installed component template [%s] (%s: %d-d, %s, Lucene HNSW), "
+            + "ingest pipeline [%s] (model [%s]) and index template [%s] (indexes named items or items-*)", COMPONENT, vectorField, dimension,
             spaceType, PIPELINE, modelId, INDEX_TEMPLATE);
     }
 
@@ -101,11 +102,36 @@ public final class IndexTemplates {
 
     /** The mappings component with another vector dimension and space type. */
     public static UnaryOperator<ObjectNode> vectorField(int dimension, String spaceType) {
+        return vectorField(dimension, spaceType, VECTOR_FIELD);
+    }
+
+    /** The mappings component with another vector dimension and space type, the vector under {@code name}. */
+    public static UnaryOperator<ObjectNode> vectorField(int dimension, String spaceType, String name) {
         return component -> {
-            ObjectNode vector = (ObjectNode) component.path("template").path("mappings").path("properties").path("item_vector");
+            ObjectNode properties = (ObjectNode) component.path("template").path("mappings").path("properties");
+            ObjectNode vector = (ObjectNode) properties.path(VECTOR_FIELD);
             vector.put("dimension", dimension);
             ((ObjectNode) vector.path("method")).put("space_type", spaceType);
+            if (!name.equals(VECTOR_FIELD)) {
+                if (properties.has(name)) {
+                    throw new IllegalArgumentException("the vector field [" + name + "] would replace another field of the templates");
+                }
+                properties.remove(VECTOR_FIELD);
+                properties.set(name, vector);
+            }
             return component;
+        };
+    }
+
+    /** The pipeline's processor reading the item vector from another field. */
+    public static UnaryOperator<ObjectNode> readsVectorsFrom(String field) {
+        return pipeline -> {
+            for (JsonNode processor : pipeline.path("processors")) {
+                if (processor.has("rimirec_circles")) {
+                    ((ObjectNode) processor.path("rimirec_circles")).put("vector_field", field);
+                }
+            }
+            return pipeline;
         };
     }
 

@@ -44,32 +44,60 @@ public final class SyntheticUsers {
     public record User(String id, int heavyTopic, int heavySubtopic, int lightTopic, int[] history) {}
 
     public static List<User> generate(SyntheticCatalogue catalogue, Options o) {
-        SyntheticOptions co = catalogue.options();
-        int topics = co.topics();
-        int subs = co.subtopics();
-        // Items per sub-topic and per topic, in item order.
-        int[][] bySub = group(catalogue, topics * subs, true);
-        int[][] byTopic = group(catalogue, topics, false);
-        List<int[]> nonEmptySubs = new ArrayList<>();
-        for (int key = 0; key < bySub.length; key++) {
-            if (bySub[key].length > 0) {
-                nonEmptySubs.add(new int[] {key});
-            }
-        }
-        SplittableRandom rng = new SplittableRandom(o.seed());
+        Stream users = new Stream(catalogue, o.heavyShare(), o.seed());
         List<User> out = new ArrayList<>(o.users());
         for (int u = 0; u < o.users(); u++) {
-            int key = nonEmptySubs.get(rng.nextInt(nonEmptySubs.size()))[0];
-            int heavyTopic = key / subs;
-            int lightTopic = otherTopic(byTopic, heavyTopic, rng);
-            int[] history = new int[o.historyLength()];
-            for (int e = 0; e < history.length; e++) {
-                int[] pool = rng.nextDouble() < o.heavyShare() ? bySub[key] : byTopic[lightTopic];
-                history[e] = pool[rng.nextInt(pool.length)];
-            }
-            out.add(new User("u" + u, heavyTopic, key % subs, lightTopic, history));
+            out.add(users.next(o.historyLength()));
         }
         return out;
+    }
+
+    /**
+     * Users one at a time, each with its own history length: what a data set too large to hold as {@link User}
+     * objects is written from ({@code rimirec data interactions}). The same seed gives the same users as
+     * {@link #generate} for the same lengths.
+     */
+    public static final class Stream {
+        private final int subs;
+        private final int[][] bySub;
+        private final int[][] byTopic;
+        private final List<Integer> nonEmptySubs = new ArrayList<>();
+        private final double heavyShare;
+        private final SplittableRandom rng;
+        private int next;
+
+        public Stream(SyntheticCatalogue catalogue, double heavyShare, long seed) {
+            SyntheticOptions co = catalogue.options();
+            this.subs = co.subtopics();
+            // Items per sub-topic and per topic, in item order.
+            this.bySub = group(catalogue, co.topics() * subs, true);
+            this.byTopic = group(catalogue, co.topics(), false);
+            for (int key = 0; key < bySub.length; key++) {
+                if (bySub[key].length > 0) {
+                    nonEmptySubs.add(key);
+                }
+            }
+            this.heavyShare = heavyShare;
+            this.rng = new SplittableRandom(seed);
+        }
+
+        /** The next user, with {@code length} events. */
+        public User next(int length) {
+            int key = nonEmptySubs.get(rng.nextInt(nonEmptySubs.size()));
+            int heavyTopic = key / subs;
+            int lightTopic = otherTopic(byTopic, heavyTopic, rng);
+            int[] history = new int[length];
+            for (int e = 0; e < history.length; e++) {
+                int[] pool = rng.nextDouble() < heavyShare ? bySub[key] : byTopic[lightTopic];
+                history[e] = pool[rng.nextInt(pool.length)];
+            }
+            return new User("u" + next++, heavyTopic, key % subs, lightTopic, history);
+        }
+
+        /** A draw from the stream's generator, for callers that vary per-user choices (e.g. lengths) reproducibly. */
+        public SplittableRandom random() {
+            return rng;
+        }
     }
 
     private static int otherTopic(int[][] byTopic, int heavyTopic, SplittableRandom rng) {

@@ -2,6 +2,7 @@ package io.rimirec.tools.train.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.codebook.Codebook;
 import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.codebook.CodebookOptions;
@@ -65,9 +66,10 @@ public final class TrainRun {
      * @param settings         the pipeline's settings (see {@link FitSettings#forData})
      * @param validationShare  share of users carved out for the held-out check (0 = none)
      * @param validationMax    at most this many validation users
+     * @param vectorField      the item index's vector field, recorded in the bundle (the query and the processor read it there)
      */
     public record Request(SequenceDataset interactions, Catalogue catalogue, FitSettings settings, double validationShare, int validationMax,
-                          boolean codebook, String modelName, long seed, int threads, Path out) {}
+                          boolean codebook, String modelName, String vectorField, long seed, int threads, Path out) {}
 
     /** One carved-out user: the history the model saw (catalogue indexes) and the distinct items that came next. */
     public record HeldOutUser(String userId, int[] history, int[] targets) {}
@@ -217,7 +219,8 @@ public final class TrainRun {
         BundlePacker packer = BundlePacker.ofTree(fitted.tree()).name(r.modelName())
             .description("rimirec train on " + data.name() + ": " + fit.vectors().name().toLowerCase(Locale.ROOT) + " item vectors, circle tree, interest generator"
                 + (fit.tower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : ""))
-            .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY));
+            .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY))
+            .fields(new BundleManifest.Fields(r.vectorField(), BundleManifest.Fields.DEFAULT.circles(), BundleManifest.Fields.DEFAULT.leaf()));
         if (fit.tower()) {
             packer.userTower(modelDir.resolve(UserTowerArtifact.DIRECTORY));
         }

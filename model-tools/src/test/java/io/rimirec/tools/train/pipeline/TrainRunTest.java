@@ -64,7 +64,7 @@ class TrainRunTest {
     void learnedVectorsServeTheUsersIdsAndBeatPopularity() throws Exception {
         SequenceDataset data = Synthetic.genres(300, 4, 30, 12, 7);
         FitSettings settings = small(FitSettings.EVALUATION.with("dim", "16"));
-        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, null, settings, 0.2, 1000, true, "genres", 42, 2, dir), QUIET,
+        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, null, settings, 0.2, 1000, true, "genres", "item_vector", 42, 2, dir), QUIET,
             ProgressListener.NONE);
         assertTrue(Files.size(fit.bundle()) > 0);
         List<JsonNode> items = lines(fit.items());
@@ -116,7 +116,7 @@ class TrainRunTest {
         FitSettings settings = small(FitSettings.forData(new FitSettings.DataShape(200, 121, data.numInteractions(), 12, 8), true).settings());
         assertEquals(RimirecPipeline.ItemVectors.CONTENT, settings.vectors());
         assertEquals(8, settings.dim());
-        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, 0.1, 1000, true, "shop", 42, 2, dir.resolve("out")),
+        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, 0.1, 1000, true, "shop", "item_vector", 42, 2, dir.resolve("out")),
             QUIET, ProgressListener.NONE);
         Map<String, JsonNode> byId = new HashMap<>();
         lines(fit.items()).forEach(n -> byId.put(n.get("id").asText(), n));
@@ -140,7 +140,7 @@ class TrainRunTest {
         SequenceDataset data = Synthetic.genres(50, 2, 10, 5, 1);
         FitSettings settings = FitSettings.EVALUATION.with("vectors", "content").with("dim", "8");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(new TrainRun.Request(data, null, settings,
-            0.1, 100, false, "x", 1, 1, dir), QUIET, ProgressListener.NONE));
+            0.1, 100, false, "x", "item_vector", 1, 1, dir), QUIET, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("vectors=content needs an items file") && e.getMessage().contains("--items"), e.getMessage());
     }
 }
