@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,28 +121,89 @@ public final class MovieLensSequences {
         return new MovieLensSequences(data, train, test, dropped, droppedInteractions);
     }
 
+    /**
+     * PPMI-SVD item vectors from the given users' sequences (see the class comment); null for an item with no
+     * co-occurrence. The PPMI matrix is held sparse (compressed rows, columns ascending): its products add the same
+     * non-zero terms in the same order as a dense matrix would, so the vectors are the same bit for bit, in memory and
+     * time that grow with the co-occurring pairs instead of items².
+     */
     public static float[][] ppmiEmbedding(List<int[]> seqs, int[] users, int n, int dim, long seed) {
-        float[] co = new float[n * n];
+        // Co-occurring pairs as (smaller << 32 | larger) keys; the diagonal (an item next to itself) counts twice.
+        long pairs = 0;
+        for (int u : users) {
+            int[] s = seqs.get(u);
+            for (int i = 0; i < s.length; i++) {
+                pairs += Math.min(s.length, i + 1 + WINDOW) - (i + 1);
+            }
+        }
+        if (pairs > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("too many co-occurring pairs for PPMI vectors (" + pairs + "): use fewer users");
+        }
+        long[] keys = new long[(int) pairs];
         double[] marg = new double[n];
         double total = 0;
+        int k = 0;
         for (int u : users) {
             int[] s = seqs.get(u);
             for (int i = 0; i < s.length; i++) {
                 for (int j = i + 1; j < Math.min(s.length, i + 1 + WINDOW); j++) {
-                    co[s[i] * n + s[j]] += 1;
-                    co[s[j] * n + s[i]] += 1;
+                    int a = Math.min(s[i], s[j]);
+                    int b = Math.max(s[i], s[j]);
+                    keys[k++] = ((long) a << 32) | b;
                     marg[s[i]] += 1;
                     marg[s[j]] += 1;
                     total += 2;
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                float c = co[i * n + j];
-                co[i * n + j] = c == 0 ? 0 : (float) Math.max(0, Math.log(c * total / (marg[i] * marg[j])));
+        Arrays.sort(keys);
+        // Distinct pairs with their counts, then both directions by row.
+        int distinct = 0;
+        float[] counts = new float[keys.length];
+        for (int i = 0; i < keys.length; ) {
+            int j = i;
+            while (j < keys.length && keys[j] == keys[i]) {
+                j++;
+            }
+            keys[distinct] = keys[i];
+            int a = (int) (keys[i] >>> 32);
+            int b = (int) keys[i];
+            counts[distinct++] = (a == b ? 2 : 1) * (j - i);
+            i = j;
+        }
+        int[] rowStart = new int[n + 1];
+        for (int p = 0; p < distinct; p++) {
+            int a = (int) (keys[p] >>> 32);
+            int b = (int) keys[p];
+            rowStart[a + 1]++;
+            if (a != b) {
+                rowStart[b + 1]++;
             }
         }
+        for (int i = 0; i < n; i++) {
+            rowStart[i + 1] += rowStart[i];
+        }
+        int[] cols = new int[rowStart[n]];
+        float[] values = new float[rowStart[n]];
+        int[] fill = Arrays.copyOf(rowStart, n);
+        // Keys ascend by (a, b): row a gets b in ascending order; row b gets a in ascending order too, because for a fixed
+        // b the smaller partners a appear in ascending a. Rows are then merged in order below.
+        for (int p = 0; p < distinct; p++) {
+            int a = (int) (keys[p] >>> 32);
+            int b = (int) keys[p];
+            float c = counts[p];
+            float v = (float) Math.max(0, Math.log(c * total / (marg[a] * marg[b])));
+            cols[fill[a]] = b;
+            values[fill[a]++] = v;
+            if (a != b) {
+                cols[fill[b]] = a;
+                values[fill[b]++] = v;
+            }
+        }
+        keys = null;
+        counts = null;
+        sortRows(rowStart, cols, values);
+        SparseRows co = new SparseRows(n, rowStart, cols, values);
         int r = dim + 8;
         Random rnd = new Random(seed);
         double[][] q = new double[r][n];
@@ -152,10 +214,10 @@ public final class MovieLensSequences {
         }
         orthonormalize(q);
         for (int it = 0; it < 8; it++) {
-            q = multiply(co, n, q);
+            q = multiply(co, q);
             orthonormalize(q);
         }
-        double[][] mq = multiply(co, n, q);
+        double[][] mq = multiply(co, q);
         double[][] small = new double[r][r];
         for (int a = 0; a < r; a++) {
             for (int b = 0; b < r; b++) {
@@ -192,15 +254,38 @@ public final class MovieLensSequences {
         return out;
     }
 
-    private static double[][] multiply(float[] m, int n, double[][] q) {
+    /** A symmetric matrix in compressed rows, columns ascending within a row. */
+    private record SparseRows(int n, int[] rowStart, int[] cols, float[] vals) {}
+
+    /** Sorts each row's entries by column (insertion sort: rows are short and mostly sorted). */
+    private static void sortRows(int[] rowStart, int[] cols, float[] vals) {
+        for (int r = 0; r + 1 < rowStart.length; r++) {
+            for (int i = rowStart[r] + 1; i < rowStart[r + 1]; i++) {
+                int c = cols[i];
+                float v = vals[i];
+                int j = i - 1;
+                while (j >= rowStart[r] && cols[j] > c) {
+                    cols[j + 1] = cols[j];
+                    vals[j + 1] = vals[j];
+                    j--;
+                }
+                cols[j + 1] = c;
+                vals[j + 1] = v;
+            }
+        }
+    }
+
+    private static double[][] multiply(SparseRows m, double[][] q) {
+        int n = m.n();
         double[][] out = new double[q.length][n];
         for (int i = 0; i < n; i++) {
-            int off = i * n;
+            int from = m.rowStart()[i];
+            int to = m.rowStart()[i + 1];
             for (int a = 0; a < q.length; a++) {
                 double s = 0;
                 double[] qa = q[a];
-                for (int j = 0; j < n; j++) {
-                    s += m[off + j] * qa[j];
+                for (int p = from; p < to; p++) {
+                    s += m.vals()[p] * qa[m.cols()[p]];
                 }
                 out[a][i] = s;
             }

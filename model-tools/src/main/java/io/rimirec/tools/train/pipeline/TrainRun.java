@@ -54,8 +54,6 @@ import java.util.stream.IntStream;
  */
 public final class TrainRun {
 
-    /** Catalogues above this many items start learned vectors from random, not from PPMI (its matrix is items²). */
-    static final int PPMI_MAX_ITEMS = 16_384;
     static final int CODEBOOK_MIN_ITEMS = 512;
     /** The carved-out users, one JSON object per line: {@code {"user", "history": [item ids], "targets": [item ids]}}. */
     public static final String HELD_OUT_FILE = "held-out.jsonl";
@@ -152,16 +150,13 @@ public final class TrainRun {
                 }
             }
             init = "the items file's vectors";
-        } else if (fit.vectors() == RimirecPipeline.ItemVectors.LEARNED && n <= PPMI_MAX_ITEMS) {
+        } else if (fit.vectors() == RimirecPipeline.ItemVectors.LEARNED) {
             long s0 = System.nanoTime();
             int[] all = IntStream.range(0, sequences.size()).toArray();
             float[][] ppmi = MovieLensSequences.ppmiEmbedding(sequences, all, n, fit.dim(), r.seed());
             System.arraycopy(ppmi, 0, content, 0, n);
             init = "PPMI of co-occurrence within 5 positions (rank " + fit.dim() + ")";
             stages.put("ppmi_minutes", minutes(s0));
-        } else if (fit.vectors() == RimirecPipeline.ItemVectors.LEARNED) {
-            content = null;
-            init = "random (more than " + PPMI_MAX_ITEMS + " items: the PPMI start needs items² memory)";
         } else {
             throw new IllegalArgumentException("vectors=content needs an items file with a vector of length " + fit.dim() + " per item, "
                 + (r.catalogue() == null ? "and none was given (--items)" : "but its vectors have length " + r.catalogue().dimension()));
