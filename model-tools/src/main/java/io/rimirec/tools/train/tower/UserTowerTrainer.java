@@ -444,16 +444,25 @@ public final class UserTowerTrainer {
         return out;
     }
 
-    private NDArray stored(NDArray table, boolean trained) {
+    /**
+     * The table as the index will hold it, for one step. Arrays derived from the table land in the table's manager,
+     * which lives for the whole training: they are attached to the step's manager {@code m}, or every step would leave an
+     * items × dimension array behind (issue 15: resident memory grew by a gigabyte every 15 s on a 12k-item catalogue).
+     */
+    private NDArray stored(NDArray table, boolean trained, NDManager m) {
         if (trained && metric == Metric.COSINE) {
-            return table.div(table.norm(new int[] {1}, true).add(1e-8f));
+            NDArray norm = table.norm(new int[] {1}, true);
+            norm.attach(m);
+            NDArray unit = table.div(norm.add(1e-8f));
+            unit.attach(m);
+            return unit;
         }
         return table;
     }
 
     /** The batch loss (a scalar): mean over samples of −log softmax(positive) over [positive, negatives]. */
     NDArray loss(UserTowerNetwork net, NDArray table, boolean trained, NDManager m, List<Sample> batch, List<long[]> cands, boolean training) {
-        NDArray items = stored(table, trained);
+        NDArray items = stored(table, trained, m);
         int b = batch.size();
         int s = 1;
         for (Sample x : batch) {
