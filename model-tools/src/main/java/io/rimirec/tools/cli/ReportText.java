@@ -48,6 +48,7 @@ final class ReportText {
             b.append("user tower: ").append(curve(t)).append('\n');
             b.append("  in-circle hit rate on validation: ").append(t.get("validation_in_circle")).append('\n');
         }
+        b.append("user vectors: ").append(fit.get("user_vectors")).append(" (").append(fit.get("user_vectors_why")).append(")\n");
         b.append("codebook: ").append(report.get("codebook")).append('\n');
         b.append("minutes: ").append(report.get("minutes")).append('\n');
         if (check != null) {

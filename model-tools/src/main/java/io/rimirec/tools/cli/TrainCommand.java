@@ -140,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
         report.put("settings", all);
         report.put("settings_why", why);
         report.putAll(fit.report());
-        HeldOutCheck.Result check = HeldOutCheck.run(fit, settings.tower(), beams);
+        HeldOutCheck.Result check = HeldOutCheck.run(fit, beams);
         if (check != null) {
             report.put("held_out_check", check.toMap());
         }

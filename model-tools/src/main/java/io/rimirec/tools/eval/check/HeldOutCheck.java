@@ -15,7 +15,6 @@ import io.rimirec.tools.train.pipeline.TrainRun;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -73,7 +72,7 @@ public final class HeldOutCheck {
     private HeldOutCheck() {}
 
     /** The check for a fit; null when no user was carved out. */
-    public static Result run(TrainRun.Result fit, boolean withTower, int mainBeams) throws IOException {
+    public static Result run(TrainRun.Result fit, int mainBeams) throws IOException {
         List<TrainRun.HeldOutUser> users = fit.heldOut();
         if (users.isEmpty()) {
             return null;
@@ -99,7 +98,7 @@ public final class HeldOutCheck {
         Map<String, List<int[]>> ranked = new LinkedHashMap<>();
         methods.forEach(m -> ranked.put(m, new ArrayList<>()));
         OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
-        boolean tower = withTower && Files.isDirectory(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY));
+        boolean tower = fit.userTower();
         try (InterestGenerator generator = InterestGenerator.load(fit.modelDir().resolve(GeneratorArtifact.DIRECTORY), fit.tree(), sessions);
              UserTower userTower = tower ? UserTower.load(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY), fit.tree(), sessions) : null) {
             RecallPlanner planner = new RecallPlanner(generator, userTower != null ? userTower : UserVectors.MEAN_OF_SLICE,

@@ -75,6 +75,7 @@ final class RimirecModel {
             CircleTree tree = result.tree();
             OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
             InterestGenerator generator = InterestGenerator.load(dir.resolve(GeneratorArtifact.DIRECTORY), tree, sessions);
+            tower &= result.userTower(); // the pipeline's fallback: the tower did not beat the mean of the slice on validation
             UserVectors userVectors = tower ? UserTower.load(dir.resolve(UserTowerArtifact.DIRECTORY), tree, sessions) : UserVectors.MEAN_OF_SLICE;
             float[][] byItem = result.itemVectors();
             RimirecModel model = new RimirecModel(s, byItem, tree, new RecallPlanner(generator, userVectors, RecallPlanner.DEFAULT_MAX_PER_CIRCLE));

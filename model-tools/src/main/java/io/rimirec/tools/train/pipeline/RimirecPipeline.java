@@ -16,6 +16,7 @@ import io.rimirec.tools.train.tower.UserTowerArtifact;
 import io.rimirec.tools.train.tower.UserTowerConfig;
 import io.rimirec.tools.train.tower.UserTowerNetwork;
 import io.rimirec.tools.train.tower.UserTowerTrainer;
+import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ import java.util.function.Function;
  *   <li><b>circle tree</b>: hierarchical k-means (cosine) on those vectors;</li>
  *   <li><b>interest generator</b> on the tree;</li>
  *   <li><b>user tower</b> per circle, with the item vectors frozen so the tree stays valid for the vectors the index
- *       holds (a learned run starts from the pretrained tower).</li>
+ *       holds (a learned run starts from the pretrained tower); served only when it beats the mean of the slice on its
+ *       validation samples, else removed (the record says which and why).</li>
  * </ol>
  * Writes {@code tree.rtree}, {@code generator/} and {@code user_tower/} to one folder (what {@code model pack} takes).
  * The one train path of the evaluation and {@code rimirec usertower train}.
@@ -69,8 +71,11 @@ public final class RimirecPipeline {
                           Function<CircleTree, GeneratorConfig> generator, GeneratorTrainer.Options generatorRun,
                           UserTowerConfig tower, UserTowerTrainer.Options pretrain, UserTowerTrainer.Options towerRun, boolean withTower) {}
 
-    /** Item vectors by catalogue index (null = no vector), the tree, and the record of every step. */
-    public record Result(float[][] itemVectors, CircleTree tree, Map<String, Object> info) {}
+    /**
+     * Item vectors by catalogue index (null = no vector), the tree, whether the user tower is served (written to
+     * {@code user_tower/}; false = mean of the slice), and the record of every step.
+     */
+    public record Result(float[][] itemVectors, CircleTree tree, boolean userTower, Map<String, Object> info) {}
 
     public static final String TREE_FILE = GeneratorArtifact.TREE_FILE;
 
@@ -177,13 +182,32 @@ public final class RimirecPipeline {
         info.put("generator_stop", gen.get("stop"));
         info.put("generator_epochs", gen.get("epochs"));
 
+        boolean served = false;
         if (o.withTower()) {
             UserTowerTrainer trainer = new UserTowerTrainer(seqs, vectors, tree, Metric.COSINE, o.tower().forTree(tree.maxDepth(), tree.maxFanOut()),
                 targets, o.towerRun());
-            UserTowerArtifact.Trained t = UserTowerArtifact.trainAndWrite(trainer, users, pretrained, tree, out.resolve(UserTowerArtifact.DIRECTORY), progress);
+            Path towerDir = out.resolve(UserTowerArtifact.DIRECTORY);
+            UserTowerArtifact.Trained t = UserTowerArtifact.trainAndWrite(trainer, users, pretrained, tree, towerDir, progress);
             info.put("user_tower", t.info());
+            // Serve the tower only when it finds a user's next in-circle items better than the mean of the slice does, on
+            // the tower's own validation samples (not on any test user): on sparse or short sequences it may not.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inCircle = (Map<String, Object>) t.info().get("validation_in_circle");
+            double towerHits = ((Number) inCircle.get("user_tower_hit_rate")).doubleValue();
+            double meanHits = ((Number) inCircle.get("mean_of_slice_hit_rate")).doubleValue();
+            served = towerHits > meanHits;
+            info.put("user_vectors", served ? "user_tower" : "mean_of_slice");
+            info.put("user_vectors_why", String.format(Locale.ROOT, "%s: the user tower's in-circle hit@10 on its validation samples is %.3f, "
+                + "the mean of the slice's %.3f", served ? "the tower is served" : "fallback to the mean of the slice", towerHits, meanHits));
+            if (!served) {
+                MoreFiles.deleteQuietly(towerDir);
+            }
+            System.err.println("rimirec pipeline: " + info.get("user_vectors_why"));
+        } else {
+            info.put("user_vectors", "mean_of_slice");
+            info.put("user_vectors_why", "no user tower trained (userVectors=mean)");
         }
         info.put("minutes", Math.round((System.nanoTime() - t0) / 6e9) / 10.0);
-        return new Result(vectors, tree, info);
+        return new Result(vectors, tree, served, info);
     }
 }

@@ -76,8 +76,8 @@ public final class TrainRun {
      * The fit: item ids and vectors by catalogue index (null = no vector), the tree, the training sequences, the carved-out
      * users, the files written and the report of every step.
      */
-    public record Result(String[] itemIds, float[][] vectors, CircleTree tree, List<int[]> trainingSequences, List<HeldOutUser> heldOut,
-                         Path bundle, Path items, Path modelDir, Map<String, Object> report) {}
+    public record Result(String[] itemIds, float[][] vectors, CircleTree tree, boolean userTower, List<int[]> trainingSequences,
+                         List<HeldOutUser> heldOut, Path bundle, Path items, Path modelDir, Map<String, Object> report) {}
 
     private TrainRun() {}
 
@@ -213,10 +213,10 @@ public final class TrainRun {
         // The bundle and the items to index.
         BundlePacker packer = BundlePacker.ofTree(fitted.tree()).name(r.modelName())
             .description("rimirec train on " + data.name() + ": " + fit.vectors().name().toLowerCase(Locale.ROOT) + " item vectors, circle tree, interest generator"
-                + (fit.tower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : ""))
+                + (fitted.userTower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : ""))
             .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY))
             .fields(new BundleManifest.Fields(r.vectorField(), BundleManifest.Fields.DEFAULT.circles(), BundleManifest.Fields.DEFAULT.leaf()));
-        if (fit.tower()) {
+        if (fitted.userTower()) {
             packer.userTower(modelDir.resolve(UserTowerArtifact.DIRECTORY));
         }
         if (codebookFile != null) {
@@ -254,7 +254,7 @@ public final class TrainRun {
         report.put("minutes", stages);
         report.put("files", Map.of("bundle", bundle.toString(), "items", itemsFile.toString(), "held_out_users", heldOutFile.toString(),
             "model_parts", modelDir.toString()));
-        return new Result(itemIds, vectors, fitted.tree(), sequences, heldOut, bundle, itemsFile, modelDir, report);
+        return new Result(itemIds, vectors, fitted.tree(), fitted.userTower(), sequences, heldOut, bundle, itemsFile, modelDir, report);
     }
 
     /** Items held out at the end of a carved-out user's sequence: a fifth, 1 to 10. */

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,8 +81,17 @@ class TrainRunTest {
             assertEquals(12 - u.targets().length, u.history().length);
         }
         assertTrue(fit.report().get("codebook").toString().contains("fewer than 512"), fit.report().get("codebook").toString());
+        // The tower is served only when it beat the mean of the slice on its validation samples; the bundle says which.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info = (Map<String, Object>) fit.report().get("fit");
+        assertEquals(fit.userTower() ? "user_tower" : "mean_of_slice", info.get("user_vectors"), info.toString());
+        assertTrue(info.get("user_vectors_why").toString().contains("in-circle hit@10"), info.toString());
+        assertEquals(fit.userTower(), Files.isDirectory(fit.modelDir().resolve("user_tower")));
+        try (ZipFile zip = new ZipFile(fit.bundle().toFile())) {
+            assertEquals(fit.userTower(), zip.stream().anyMatch(e -> e.getName().startsWith("user_tower")), "bundle entries");
+        }
 
-        HeldOutCheck.Result check = HeldOutCheck.run(fit, true, 4);
+        HeldOutCheck.Result check = HeldOutCheck.run(fit, 4);
         double ours = check.row("rimirec-b4").recall(20);
         double popularity = check.row("popularity").recall(20);
         assertTrue(ours > popularity + 20, "rimirec-b4 R@20 " + ours + " vs popularity " + popularity + ": " + check.toMap());
