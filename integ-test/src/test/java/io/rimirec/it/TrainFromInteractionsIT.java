@@ -2,6 +2,9 @@ package io.rimirec.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rimirec.tools.RimirecCli;
+import io.rimirec.tools.data.interactions.InteractionColumns;
+import io.rimirec.tools.data.interactions.InteractionReader;
+import io.rimirec.tools.opensearch.EventsIndexReader;
 import io.rimirec.tools.opensearch.IndexTemplates;
 import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.train.pipeline.TrainRun;
@@ -46,11 +49,9 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         return String.format(Locale.ROOT, "sku-%04d", i);
     }
 
-    @Test
-    void aUsersCsvAndCatalogueBecomeServedRecallWithTheirOwnIdsAndOnlineEqualsOffline() throws Exception {
-        // Users stay in one genre; items' vectors point at their genre (the user's embedding model, here made up).
-        Random r = new Random(5);
-        StringBuilder csv = new StringBuilder("customer_id,sku,event_time\n");
+    /** Users stay in one genre: {customer_id, sku, event_time} per event, in time order per user. */
+    static List<String[]> events(Random r) {
+        List<String[]> out = new ArrayList<>();
         for (int u = 0; u < 240; u++) {
             int genre = r.nextInt(GENRES);
             List<Integer> pool = new ArrayList<>();
@@ -59,12 +60,68 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
             }
             Collections.shuffle(pool, r);
             for (int t = 0; t < 16; t++) {
-                csv.append("cust-").append(u).append(',').append(sku(pool.get(t))).append(",2025-05-01T10:")
-                    .append(String.format(Locale.ROOT, "%02d", t)).append(":00Z\n");
+                out.add(new String[] {"cust-" + u, sku(pool.get(t)), "2025-05-01T10:" + String.format(Locale.ROOT, "%02d", t) + ":00Z"});
             }
         }
-        Path interactions = tmp.resolve("clicks.csv");
-        Files.writeString(interactions, csv);
+        return out;
+    }
+
+    static Path csv(Path file, List<String[]> events) throws Exception {
+        StringBuilder csv = new StringBuilder("customer_id,sku,event_time\n");
+        for (String[] e : events) {
+            csv.append(String.join(",", e)).append('\n');
+        }
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    /**
+     * Interactions already in the cluster: an index of events (date-typed time, shuffled, one document without an item)
+     * reads to the same data set as the same events in a CSV, the bad document reported by its id, over several pages of
+     * a point in time; {@code rimirec train --events-index} trains from it.
+     */
+    @Test
+    void anEventsIndexReadsLikeTheSameEventsInAFileAndTrains() throws Exception {
+        List<String[]> events = events(new Random(9));
+        String index = rest.uniqueIndexName("events");
+        rest.createIndex(index, Map.of("settings", Map.of("number_of_shards", 2, "number_of_replicas", 0), "mappings", Map.of("properties", Map.of(
+            "customer_id", Map.of("type", "keyword"), "sku", Map.of("type", "keyword"), "event_time", Map.of("type", "date"),
+            "channel", Map.of("type", "keyword")))));
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(1)); // indexing order must not matter: the time orders each user
+        Map<String, Object> docs = new java.util.LinkedHashMap<>();
+        for (int i : order) {
+            String[] e = events.get(i);
+            docs.put("ev-" + i, Map.of("customer_id", e[0], "sku", e[1], "event_time", e[2], "channel", "web"));
+        }
+        docs.put("ev-broken", Map.of("customer_id", "cust-1", "event_time", "2025-05-01T11:00:00Z"));
+        rest.bulkIndex(index, docs);
+        rest.refresh(index);
+
+        InteractionReader.Result fromIndex = new EventsIndexReader(new JsonHttp(cluster.restClient()), 500).read(index,
+            new InteractionReader.Options(null, InteractionColumns.AUTO, Double.NaN, Set.of(), 0.01), io.rimirec.core.util.ProgressListener.NONE);
+        InteractionReader.Result fromFile = InteractionReader.read(csv(tmp.resolve("events.csv"), events), InteractionReader.Options.defaults());
+        assertEquals(fromFile.data().fingerprint(), fromIndex.data().fingerprint(), fromIndex.data().summary() + " vs " + fromFile.data().summary());
+        assertEquals(events.size(), fromIndex.report().keptInteractions());
+        assertEquals(List.of("index [" + index + "] document ev-broken: empty item id (user cust-1)"), fromIndex.report().examples());
+
+        Path out = tmp.resolve("from-index");
+        assertEquals(0, cli("train", "--events-index", index, "--url", cluster.httpUris().get(0), "--out", out.toString(), "--threads", "2",
+            "--set", "c=20", "--set", "maxHistory=10", "--set", "recent=5", "--set", "width=16", "--set", "heads=2", "--set", "ffn=32",
+            "--set", "epochs=2", "--set", "towerWidth=16", "--set", "towerEpochs=2", "--set", "negatives=16", "--set", "dim=16"));
+        JsonNode report = JsonHttp.MAPPER.readTree(out.resolve("report.json").toFile());
+        assertEquals(fromIndex.data().summary(), report.path("data").asText());
+        assertTrue(Files.size(out.resolve("bundle.zip")) > 0);
+    }
+
+    @Test
+    void aUsersCsvAndCatalogueBecomeServedRecallWithTheirOwnIdsAndOnlineEqualsOffline() throws Exception {
+        // Users stay in one genre; items' vectors point at their genre (the user's embedding model, here made up).
+        Random r = new Random(5);
+        Path interactions = csv(tmp.resolve("clicks.csv"), events(r));
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < GENRES * PER_GENRE; i++) {
             items.append(JsonHttp.MAPPER.writeValueAsString(Map.of("id", sku(i), "vector", vector(i % GENRES, r), "title", "Item " + i))).append('\n');

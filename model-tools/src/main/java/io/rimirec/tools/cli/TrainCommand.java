@@ -6,8 +6,12 @@ import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.data.catalogue.Catalogue;
 import io.rimirec.tools.data.interactions.InteractionReader;
 import io.rimirec.tools.eval.check.HeldOutCheck;
+import io.rimirec.tools.opensearch.EventsIndexReader;
+import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.train.pipeline.FitSettings;
 import io.rimirec.tools.train.pipeline.TrainRun;
+import org.opensearch.client.RestClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +45,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--interactions", required = true, description = "interactions file (csv, tsv, jsonl, sequences.txt, ratings.dat, u.data; .gz allowed)")
+    @Option(names = "--interactions", description = "interactions file (csv, tsv, jsonl, sequences.txt, ratings.dat, u.data; .gz allowed)")
     Path interactions;
+
+    @Option(names = "--events-index", description = "or: an index of events in the cluster at --url (one document per interaction), read "
+        + "through a point in time; the user, item and time fields are found in its mapping or named with --user-column and the like")
+    String eventsIndex;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Mixin
     InteractionOptions read = new InteractionOptions();
@@ -91,7 +102,17 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream log = System.err;
         long t0 = System.nanoTime();
-        InteractionReader.Result loaded = InteractionReader.read(interactions, read.toOptions());
+        if ((interactions == null) == (eventsIndex == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --interactions <file> or --events-index <index> (one of them)");
+        }
+        InteractionReader.Result loaded;
+        if (interactions != null) {
+            loaded = InteractionReader.read(interactions, read.toOptions());
+        } else {
+            try (RestClient client = cluster.client()) {
+                loaded = new EventsIndexReader(new JsonHttp(client), 5000).read(eventsIndex, read.toOptions(), ProgressBar.on(spec.commandLine().getErr()));
+            }
+        }
         SequenceDataset data = loaded.data();
         log.printf(Locale.ROOT, "interactions: %s (%.1f s)%n", data.summary(), (System.nanoTime() - t0) / 1e9);
         if (loaded.report().skippedLines() > 0) {

@@ -23,13 +23,13 @@ public record InteractionColumns(String user, String item, String time, String r
     public static final InteractionColumns AUTO = new InteractionColumns(null, null, null, null, null);
 
     /** The resolved columns of a header or a JSON object's fields: index into {@code names}, -1 = absent. */
-    record Resolved(int user, int item, int time, int rating, int event, List<String> names) {}
+    public record Resolved(int user, int item, int time, int rating, int event, List<String> names) {}
 
     /**
      * Finds every column in {@code names} (case-insensitive). A column named explicitly must be there; the user and
      * item columns must be found one way or the other.
      */
-    Resolved resolve(List<String> names, String source) {
+    public Resolved resolve(List<String> names, String source) {
         int u = find(names, user, USER_NAMES, "user", "--user-column", source, true);
         int i = find(names, item, ITEM_NAMES, "item", "--item-column", source, true);
         int t = find(names, time, TIME_NAMES, "time", "--time-column", source, false);

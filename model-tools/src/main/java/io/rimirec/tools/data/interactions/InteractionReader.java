@@ -101,6 +101,44 @@ public final class InteractionReader {
         return new InteractionReader(options).readFile(file);
     }
 
+    /**
+     * Interactions from somewhere other than a file (an index of events): the caller adds records one by one, with
+     * the same checks, filters and bad-record policy as a file's lines, then {@link #finish}es.
+     */
+    public static final class Collector {
+        private final InteractionReader reader;
+        private final ReadReport report;
+        private final String name;
+        private final String description;
+
+        /** @param timed whether records carry a time (else their order is kept) */
+        public Collector(Options options, String source, String name, String description, boolean timed, String columns) {
+            this.reader = new InteractionReader(options);
+            this.report = new ReadReport(source, "index");
+            this.name = name;
+            this.description = description;
+            reader.timed = timed;
+            report.note("columns", columns);
+        }
+
+        /** One record; null time, rating or event when the source has none. A missing user or item is an empty string. */
+        public void add(String where, String user, String item, String time, String rating, String event) {
+            report.line();
+            reader.accept(report, where, user, item, time, rating == null ? "" : rating, event == null ? "" : event);
+            reader.checkBadShare(report, false);
+        }
+
+        public Result finish() {
+            reader.checkBadShare(report, true);
+            if (reader.size == 0) {
+                throw new InteractionFileException(report.source() + ": no interaction was read (" + report.lines() + " records, skipped "
+                    + report.skippedByReason() + ")");
+            }
+            report.note("order", reader.timed ? "by time, equal times in the order read" : "the order read (no time field)");
+            return new Result(reader.build(name, description), report);
+        }
+    }
+
     private Result readFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "interaction file does not exist");
@@ -129,7 +167,8 @@ public final class InteractionReader {
                 + report.skippedByReason() + ")");
         }
         report.note("order", timed ? "by time, equal times in file order" : "file order (no time column)");
-        return new Result(build(file, format), report);
+        String name = file.getFileName().toString().replaceAll("\\.gz$", "").replaceAll("\\.[A-Za-z]+$", "");
+        return new Result(build(name, format.id() + " " + file + (timed ? " (by time, ties in file order)" : " (file order)")), report);
     }
 
     // ---- formats -------------------------------------------------------------------------------------------------
@@ -157,9 +196,9 @@ public final class InteractionReader {
             report.line();
             List<String> f = split(line, delimiter);
             if (f.size() != names.size()) {
-                report.bad(no, "wrong column count", f.size() + " columns where the header has " + names.size());
+                report.bad("line " + no, "wrong column count", f.size() + " columns where the header has " + names.size());
             } else {
-                accept(report, no, f.get(cols.user()), f.get(cols.item()), cols.time() < 0 ? null : f.get(cols.time()),
+                accept(report, "line " + no, f.get(cols.user()), f.get(cols.item()), cols.time() < 0 ? null : f.get(cols.time()),
                     cols.rating() < 0 ? null : f.get(cols.rating()), cols.event() < 0 ? null : f.get(cols.event()));
             }
             checkBadShare(report, false);
@@ -180,12 +219,12 @@ public final class InteractionReader {
             try {
                 node = JSON.readTree(line);
             } catch (IOException e) {
-                report.bad(no, "malformed JSON", Abbreviate.text(e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")));
+                report.bad("line " + no, "malformed JSON", Abbreviate.text(e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")));
                 checkBadShare(report, false);
                 continue;
             }
             if (node == null || !node.isObject()) {
-                report.bad(no, "not a JSON object", Abbreviate.text(line));
+                report.bad("line " + no, "not a JSON object", Abbreviate.text(line));
                 checkBadShare(report, false);
                 continue;
             }
@@ -200,7 +239,7 @@ public final class InteractionReader {
                 timed = cols.time() >= 0;
                 report.note("columns", describe(cols));
             }
-            accept(report, no, text(node, cols, cols.user()), text(node, cols, cols.item()), text(node, cols, cols.time()),
+            accept(report, "line " + no, text(node, cols, cols.user()), text(node, cols, cols.item()), text(node, cols, cols.time()),
                 text(node, cols, cols.rating()), text(node, cols, cols.event()));
             checkBadShare(report, false);
         }
@@ -226,9 +265,9 @@ public final class InteractionReader {
             report.line();
             String[] f = line.trim().split("\\s+");
             if (f.length < 2) {
-                report.bad(no, "no item after the user id", Abbreviate.text(line));
+                report.bad("line " + no, "no item after the user id", Abbreviate.text(line));
             } else if (userIndex.containsKey(f[0])) {
-                report.bad(no, "user on more than one line", "user " + f[0]);
+                report.bad("line " + no, "user on more than one line", "user " + f[0]);
             } else {
                 for (int i = 1; i < f.length; i++) {
                     add(f[0], f[i], 0);
@@ -253,9 +292,9 @@ public final class InteractionReader {
             report.line();
             String[] f = line.split(delimiter.equals("\t") ? "\t" : "::", -1);
             if (f.length != 4) {
-                report.bad(no, "wrong column count", f.length + " fields where " + layout + " has 4");
+                report.bad("line " + no, "wrong column count", f.length + " fields where " + layout + " has 4");
             } else {
-                accept(report, no, f[0], f[1], f[3], f[2], null);
+                accept(report, "line " + no, f[0], f[1], f[3], f[2], null);
             }
             checkBadShare(report, false);
         }
@@ -263,22 +302,22 @@ public final class InteractionReader {
 
     // ---- one interaction -----------------------------------------------------------------------------------------
 
-    private void accept(ReadReport report, long no, String user, String item, String time, String rating, String event) {
+    private void accept(ReadReport report, String where, String user, String item, String time, String rating, String event) {
         user = user.trim();
         item = item.trim();
         if (user.isEmpty()) {
-            report.bad(no, "empty user id", "");
+            report.bad(where, "empty user id", "");
             return;
         }
         if (item.isEmpty()) {
-            report.bad(no, "empty item id", "user " + user);
+            report.bad(where, "empty item id", "user " + user);
             return;
         }
         double t = 0;
         if (time != null) {
             t = parseTime(time.trim());
             if (Double.isNaN(t)) {
-                report.bad(no, "time is not a number or an ISO-8601 date", "[" + Abbreviate.text(time) + "]");
+                report.bad(where, "time is not a number or an ISO-8601 date", "[" + Abbreviate.text(time) + "]");
                 return;
             }
         }
@@ -287,7 +326,7 @@ public final class InteractionReader {
             try {
                 value = Double.parseDouble(rating.trim());
             } catch (NumberFormatException e) {
-                report.bad(no, "rating is not a number", "[" + Abbreviate.text(rating) + "]");
+                report.bad(where, "rating is not a number", "[" + Abbreviate.text(rating) + "]");
                 return;
             }
             if (value < options.minRating()) {
@@ -382,7 +421,7 @@ public final class InteractionReader {
         long bad = report.skippedLines() - filteredLines(report);
         if (lines > 0 && bad > options.maxBadShare() * lines && bad > 0) {
             throw new InteractionFileException(String.format(Locale.ROOT,
-                "%s: %d of the first %d lines are bad (more than the %.1f%% allowed; raise it with --max-bad-share): %s; first: %s",
+                "%s: %d of the first %d records are bad (more than the %.1f%% allowed; raise it with --max-bad-share): %s; first: %s",
                 report.source(), bad, lines, 100 * options.maxBadShare(), report.skippedByReason(), report.examples()));
         }
     }
@@ -392,7 +431,7 @@ public final class InteractionReader {
             .mapToLong(Map.Entry::getValue).sum();
     }
 
-    private static String describe(InteractionColumns.Resolved c) {
+    static String describe(InteractionColumns.Resolved c) {
         StringBuilder b = new StringBuilder("user=" + c.names().get(c.user()) + ", item=" + c.names().get(c.item()));
         b.append(", time=").append(c.time() < 0 ? "(none: file order)" : c.names().get(c.time()));
         if (c.rating() >= 0) {
@@ -437,7 +476,7 @@ public final class InteractionReader {
 
     // ---- numbering -----------------------------------------------------------------------------------------------
 
-    private SequenceDataset build(Path file, InteractionFormat format) {
+    private SequenceDataset build(String name, String description) {
         int nUsers = userIds.size();
         int nItems = itemIds.size();
         // Dense ids in ascending original-id order (numeric when every id is a number).
@@ -488,8 +527,7 @@ public final class InteractionReader {
         for (int r = 0; r < nItems; r++) {
             iid[r] = itemIds.get(itemOrder[r]);
         }
-        String name = file.getFileName().toString().replaceAll("\\.gz$", "").replaceAll("\\.[A-Za-z]+$", "");
-        return new SequenceDataset(name, format.id() + " " + file + (timed ? " (by time, ties in file order)" : " (file order)"), uid, iid, sequences);
+        return new SequenceDataset(name, description, uid, iid, sequences);
     }
 
     private Comparator<String> idOrder() {

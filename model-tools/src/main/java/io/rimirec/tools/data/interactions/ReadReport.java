@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What reading a file did: lines read, interactions kept, and every line left out with the reason (counted by reason,
+ * What reading a file (or an index) did: lines (documents) read, interactions kept, and every line left out with the reason (counted by reason,
  * the first {@value #EXAMPLES} quoted with their file and line). Nothing is dropped without appearing here.
  */
 public final class ReadReport {
@@ -35,11 +35,11 @@ public final class ReadReport {
         kept++;
     }
 
-    /** A bad line: counted under {@code reason}, quoted when among the first few. */
-    void bad(long line, String reason, String detail) {
+    /** A bad record at {@code where} ({@code "line 12"}, {@code "document 8f2"}): counted under {@code reason}, quoted when among the first few. */
+    void bad(String where, String reason, String detail) {
         skipped.merge(reason, 1L, Long::sum);
         if (examples.size() < EXAMPLES) {
-            examples.add(source + " line " + line + ": " + reason + (detail.isEmpty() ? "" : " (" + detail + ")"));
+            examples.add(source + " " + where + ": " + reason + (detail.isEmpty() ? "" : " (" + detail + ")"));
         }
     }
 

@@ -122,7 +122,7 @@ class InteractionReaderTest {
     void tooManyBadLinesStopWithTheFixNamed() throws Exception {
         Path f = write("wrong.csv", "user_id,item_id,timestamp\nu1,i1,1\nu1,i2,x\nu2,i3,y\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(f));
-        assertTrue(e.getMessage().contains("2 of the first 3 lines are bad") && e.getMessage().contains("--max-bad-share"), e.getMessage());
+        assertTrue(e.getMessage().contains("2 of the first 3 records are bad") && e.getMessage().contains("--max-bad-share"), e.getMessage());
     }
 
     @Test
