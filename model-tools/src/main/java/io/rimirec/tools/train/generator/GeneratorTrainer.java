@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.rimirec.core.generate.CircleVocabulary;
+import io.rimirec.tools.train.nn.EpochUsers;
 import io.rimirec.tools.train.nn.OptimizerStep;
 import io.rimirec.core.generate.EncoderInput;
 import io.rimirec.core.tree.CirclePath;
@@ -44,7 +45,15 @@ public final class GeneratorTrainer {
      * @param seed             everything random (split, cuts, init, dropout) derives from it
      * @param maxMinutes       stop after this many minutes of training (0 = no limit)
      */
-    public record Options(int epochs, int batchSize, int samplesPerUser, double validationShare, float learningRate, int patience, int window, long seed, double maxMinutes) {
+    public record Options(int epochs, int batchSize, int samplesPerUser, double validationShare, float learningRate, int patience, int window, long seed,
+                          double maxMinutes, int maxSamplesPerEpoch) {
+
+        /** No cap on an epoch's samples. */
+        public Options(int epochs, int batchSize, int samplesPerUser, double validationShare, float learningRate, int patience, int window, long seed,
+                       double maxMinutes) {
+            this(epochs, batchSize, samplesPerUser, validationShare, learningRate, patience, window, seed, maxMinutes, 0);
+        }
+
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epochs", epochs);
@@ -56,6 +65,7 @@ public final class GeneratorTrainer {
             m.put("target_window", window);
             m.put("seed", seed);
             m.put("max_minutes", maxMinutes);
+            m.put("max_samples_per_epoch", maxSamplesPerEpoch);
             return m;
         }
     }
@@ -104,11 +114,13 @@ public final class GeneratorTrainer {
             shuffled.add(u);
         }
         Collections.shuffle(shuffled, new Random(options.seed ^ 0x5eed));
-        int nVal = Math.max(1, (int) Math.round(shuffled.size() * options.validationShare));
+        int nVal = Math.min(EpochUsers.MAX_VALIDATION_USERS, Math.max(1, (int) Math.round(shuffled.size() * options.validationShare)));
         int[] valUsers = shuffled.subList(0, nVal).stream().mapToInt(Integer::intValue).toArray();
         int[] trainUsers = shuffled.subList(nVal, shuffled.size()).stream().mapToInt(Integer::intValue).toArray();
         List<TrainingSamples.Sample> validation = samples.draw(valUsers, 2, new Random(options.seed + 1));
-        List<TrainingSamples.Sample> priorSamples = samples.draw(trainUsers, options.samplesPerUser, new Random(options.seed + 2));
+        Random priorRandom = new Random(options.seed + 2);
+        List<TrainingSamples.Sample> priorSamples = samples.draw(EpochUsers.pick(trainUsers, options.samplesPerUser, options.maxSamplesPerEpoch,
+            priorRandom), options.samplesPerUser, priorRandom);
         double stepPrior = new CirclePrior(tree, vocab, CirclePrior.Kind.STEP, priorSamples).loss(validation);
         double triePrior = new CirclePrior(tree, vocab, CirclePrior.Kind.TRIE, priorSamples).loss(validation);
         System.err.printf(Locale.ROOT, "generator: %d training users, %d validation users (%d samples); prior validation loss: per-step %.4f, per-circle %.4f%n",
@@ -124,7 +136,8 @@ public final class GeneratorTrainer {
         long start = System.nanoTime();
         String stopReason = "max epochs";
         for (int epoch = 1; epoch <= options.epochs; epoch++) {
-            List<TrainingSamples.Sample> epochSamples = samples.draw(trainUsers, options.samplesPerUser, random);
+            List<TrainingSamples.Sample> epochSamples = samples.draw(EpochUsers.pick(trainUsers, options.samplesPerUser,
+                options.maxSamplesPerEpoch, random), options.samplesPerUser, random);
             Collections.shuffle(epochSamples, random);
             int batches = (epochSamples.size() + options.batchSize - 1) / options.batchSize;
             progress.start("epoch " + epoch, batches);

@@ -24,15 +24,20 @@ import java.util.Map;
  * @param vectors          learned (from interactions; given vectors only initialise the table) or content (given vectors as they are)
  * @param tower            a trained user tower; false = the mean of the history inside each circle
  * @param generatorMinutes 0 = no time limit (so are pretrainMinutes and towerMinutes)
+ * @param maxSamplesPerEpoch 0 = every user every epoch; else each part's epoch trains on about this many samples from a
+ *                         random share of the users, a new share each epoch
  */
 public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, int dim, int k, int c, int maxHistory, int recent, int width,
                           int heads, int layers, int ffn, double dropout, int epochs, int samplesPerUser, double generatorMinutes,
                           int towerMaxSlice, int towerWidth, int towerLayers, int towerEpochs, int towerSamples, int negatives,
-                          double globalShare, double pretrainMinutes, double towerMinutes, int pretrainPatience) {
+                          double globalShare, double pretrainMinutes, double towerMinutes, int pretrainPatience, int maxSamplesPerEpoch) {
 
     /** The ML-1M configuration of docs/evaluation.md (the rimirec-bN rows). */
     public static final FitSettings EVALUATION = new FitSettings(RimirecPipeline.ItemVectors.LEARNED, true, 64, 4, 250, 30, 15, 32, 4, 1,
-        128, 0.1, 30, 1, 0, 50, 64, 1, 30, 4, 128, 0.5, 0, 0, 5);
+        128, 0.1, 30, 1, 0, 50, 64, 1, 30, 4, 128, 0.5, 0, 0, 5, 0);
+
+    /** Samples per epoch above which an epoch visits a random share of the users ({@link #forData}). */
+    public static final int SAMPLES_PER_EPOCH_CAP = 400_000;
 
     /** The shape of the training data, what {@link #forData} decides from. */
     public record DataShape(int users, int items, long interactions, double medianLength, int givenDimension) {}
@@ -83,6 +88,14 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
             s = s.with("samplesPerUser", Integer.toString(samples));
             why.put("samplesPerUser", samples + ": fewer than 2,000 users, so each gives several training examples per epoch");
         }
+        // An epoch over every user costs time in proportion to the users; above this many samples an epoch visits a
+        // random share of them (a new share each epoch), so a million users fit in about the time of a few hundred thousand.
+        long samplesPerEpoch = (long) shape.users() * Math.max(s.samplesPerUser(), s.towerSamples());
+        if (samplesPerEpoch > SAMPLES_PER_EPOCH_CAP) {
+            s = s.with("maxSamplesPerEpoch", Integer.toString(SAMPLES_PER_EPOCH_CAP));
+            why.put("maxSamplesPerEpoch", SAMPLES_PER_EPOCH_CAP + ": " + shape.users() + " users give " + samplesPerEpoch
+                + " samples per epoch; each epoch trains on a random share of them, a new share each time");
+        }
         why.put("epochs", "at most " + s.epochs() + " per part, each stopped early on its validation users (no time limit)");
         return new Chosen(s, why);
     }
@@ -93,13 +106,14 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
             return switch (name) {
                 case "vectors" -> copy(RimirecPipeline.ItemVectors.parse(value), tower, dim, k, c, maxHistory, recent, width, heads, layers, ffn,
                     dropout, epochs, samplesPerUser, generatorMinutes, towerMaxSlice, towerWidth, towerLayers, towerEpochs, towerSamples, negatives,
-                    globalShare, pretrainMinutes, towerMinutes, pretrainPatience);
+                    globalShare, pretrainMinutes, towerMinutes, pretrainPatience, maxSamplesPerEpoch);
                 case "userVectors" -> copy(vectors, switch (value) {
                         case "tower" -> true;
                         case "mean" -> false;
                         default -> throw new IllegalArgumentException("must be tower or mean");
                     }, dim, k, c, maxHistory, recent, width, heads, layers, ffn, dropout, epochs, samplesPerUser, generatorMinutes, towerMaxSlice,
-                    towerWidth, towerLayers, towerEpochs, towerSamples, negatives, globalShare, pretrainMinutes, towerMinutes, pretrainPatience);
+                    towerWidth, towerLayers, towerEpochs, towerSamples, negatives, globalShare, pretrainMinutes, towerMinutes, pretrainPatience,
+                    maxSamplesPerEpoch);
                 default -> withNumber(name, value);
             };
         } catch (IllegalArgumentException e) {
@@ -155,6 +169,7 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
         m.put("pretrainMinutes", pretrainMinutes);
         m.put("towerMinutes", towerMinutes);
         m.put("pretrainPatience", pretrainPatience);
+        m.put("maxSamplesPerEpoch", maxSamplesPerEpoch);
         return m;
     }
 
@@ -163,7 +178,7 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
             i(m, "k"), i(m, "c"), i(m, "maxHistory"), i(m, "recent"), i(m, "width"), i(m, "heads"), i(m, "layers"), i(m, "ffn"), d(m, "dropout"),
             i(m, "epochs"), i(m, "samplesPerUser"), d(m, "maxMinutes"), i(m, "towerMaxSlice"), i(m, "towerWidth"), i(m, "towerLayers"),
             i(m, "towerEpochs"), i(m, "towerSamples"), i(m, "negatives"), d(m, "globalShare"), d(m, "pretrainMinutes"), d(m, "towerMinutes"),
-            i(m, "pretrainPatience"));
+            i(m, "pretrainPatience"), i(m, "maxSamplesPerEpoch"));
     }
 
     private static int i(Map<String, Object> m, String k) {
@@ -177,23 +192,23 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
     private static FitSettings copy(RimirecPipeline.ItemVectors vectors, boolean tower, int dim, int k, int c, int maxHistory, int recent, int width,
                                     int heads, int layers, int ffn, double dropout, int epochs, int samplesPerUser, double generatorMinutes,
                                     int towerMaxSlice, int towerWidth, int towerLayers, int towerEpochs, int towerSamples, int negatives,
-                                    double globalShare, double pretrainMinutes, double towerMinutes, int pretrainPatience) {
+                                    double globalShare, double pretrainMinutes, double towerMinutes, int pretrainPatience, int maxSamplesPerEpoch) {
         return new FitSettings(vectors, tower, dim, k, c, maxHistory, recent, width, heads, layers, ffn, dropout, epochs, samplesPerUser,
             generatorMinutes, towerMaxSlice, towerWidth, towerLayers, towerEpochs, towerSamples, negatives, globalShare, pretrainMinutes,
-            towerMinutes, pretrainPatience);
+            towerMinutes, pretrainPatience, maxSamplesPerEpoch);
     }
 
     /** The pipeline's options for these settings (what the evaluation and {@code rimirec train} both run). */
     public RimirecPipeline.Options options(long seed, int threads) {
         UserTowerConfig towerShape = new UserTowerConfig(dim, 1, 1, towerMaxSlice, towerWidth, 2, towerLayers, 2 * towerWidth, (float) dropout);
         UserTowerTrainer.Options pretrain = new UserTowerTrainer.Options(towerEpochs, 256, towerSamples, 0.05, 3e-3f, pretrainPatience, 10,
-            negatives, 1.0, 0f, seed, pretrainMinutes);
+            negatives, 1.0, 0f, seed, pretrainMinutes, maxSamplesPerEpoch);
         UserTowerTrainer.Options towerRun = new UserTowerTrainer.Options(towerEpochs, 256, towerSamples, 0.05, 1e-3f, 2, 10, negatives,
-            globalShare, 0f, seed, towerMinutes);
+            globalShare, 0f, seed, towerMinutes, maxSamplesPerEpoch);
         return new RimirecPipeline.Options(vectors, dim, k, c, threads, seed,
             tree -> new GeneratorConfig(tree.dimension(), tree.maxDepth(), tree.maxFanOut(), maxHistory, recent, width, heads, layers, layers, ffn,
                 (float) dropout),
-            new GeneratorTrainer.Options(epochs, 64, samplesPerUser, 0.1, 1e-3f, 3, 10, seed, generatorMinutes),
+            new GeneratorTrainer.Options(epochs, 64, samplesPerUser, 0.1, 1e-3f, 3, 10, seed, generatorMinutes, maxSamplesPerEpoch),
             towerShape, pretrain, towerRun, tower);
     }
 

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.rimirec.core.tower.TowerInput;
+import io.rimirec.tools.train.nn.EpochUsers;
 import io.rimirec.tools.train.nn.OptimizerStep;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
@@ -53,9 +54,20 @@ public final class UserTowerTrainer {
      * @param temperature logits = similarity / temperature; 0 = automatic: 0.1 for cosine, else the mean squared distance
      *                    from an item to its nearest neighbour (sampled), the scale at which neighbours must be told apart
      * @param maxMinutes  stop after this many minutes (checked before every batch; 0 = no limit)
+     * @param maxSamplesPerEpoch at most about this many training samples per epoch, from a random share of the users drawn
+     *                    anew each epoch (0 = every user every epoch); see {@link EpochUsers}
      */
     public record Options(int epochs, int batchSize, int samplesPerUser, double validationShare, float learningRate, int patience,
-                          int window, int negatives, double globalShare, float temperature, long seed, double maxMinutes) {
+                          int window, int negatives, double globalShare, float temperature, long seed, double maxMinutes,
+                          int maxSamplesPerEpoch) {
+
+        /** No cap on an epoch's samples. */
+        public Options(int epochs, int batchSize, int samplesPerUser, double validationShare, float learningRate, int patience,
+                       int window, int negatives, double globalShare, float temperature, long seed, double maxMinutes) {
+            this(epochs, batchSize, samplesPerUser, validationShare, learningRate, patience, window, negatives, globalShare, temperature, seed,
+                maxMinutes, 0);
+        }
+
         public Options {
             if (negatives < 1) {
                 throw new IllegalArgumentException("user tower negatives must be >= 1, got " + negatives);
@@ -85,6 +97,7 @@ public final class UserTowerTrainer {
             m.put("temperature", temperature);
             m.put("seed", seed);
             m.put("max_minutes", maxMinutes);
+            m.put("max_samples_per_epoch", maxSamplesPerEpoch);
             return m;
         }
     }
@@ -296,7 +309,7 @@ public final class UserTowerTrainer {
             shuffled.add(u);
         }
         Collections.shuffle(shuffled, new Random(options.seed ^ 0x70e4));
-        int nVal = Math.max(1, (int) Math.round(shuffled.size() * options.validationShare));
+        int nVal = Math.min(EpochUsers.MAX_VALIDATION_USERS, Math.max(1, (int) Math.round(shuffled.size() * options.validationShare)));
         int[] valUsers = shuffled.subList(0, nVal).stream().mapToInt(Integer::intValue).toArray();
         int[] trainUsers = shuffled.subList(nVal, shuffled.size()).stream().mapToInt(Integer::intValue).toArray();
         Random valRandom = new Random(options.seed + 1);
@@ -334,7 +347,8 @@ public final class UserTowerTrainer {
         long start = System.nanoTime();
         String stopReason = "max epochs";
         for (int epoch = 1; epoch <= options.epochs; epoch++) {
-            List<Sample> epochSamples = draw(trainUsers, options.samplesPerUser, random);
+            List<Sample> epochSamples = draw(EpochUsers.pick(trainUsers, options.samplesPerUser, options.maxSamplesPerEpoch, random),
+                options.samplesPerUser, random);
             Collections.shuffle(epochSamples, random);
             int batches = (epochSamples.size() + options.batchSize - 1) / options.batchSize;
             progress.start("user tower epoch " + epoch, batches);

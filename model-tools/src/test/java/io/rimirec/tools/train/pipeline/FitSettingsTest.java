@@ -22,6 +22,11 @@ class FitSettingsTest {
         assertEquals(384, sparse.settings().dim());
         assertEquals(10, sparse.settings().maxHistory());
         assertEquals(5, sparse.settings().recent());
+        FitSettings.Chosen scale = FitSettings.forData(new FitSettings.DataShape(1_000_000, 100_000, 20_000_000, 18, -1), false);
+        assertEquals(FitSettings.SAMPLES_PER_EPOCH_CAP, scale.settings().maxSamplesPerEpoch());
+        assertTrue(scale.reasons().get("maxSamplesPerEpoch").contains("4000000 samples per epoch"), scale.reasons().toString());
+        assertEquals(FitSettings.SAMPLES_PER_EPOCH_CAP, scale.settings().options(1, 1).towerRun().maxSamplesPerEpoch());
+        assertEquals(FitSettings.SAMPLES_PER_EPOCH_CAP, scale.settings().options(1, 1).generatorRun().maxSamplesPerEpoch());
         FitSettings.Chosen tiny = FitSettings.forData(new FitSettings.DataShape(50, 60, 500, 10, -1), false);
         assertEquals(10, tiny.settings().c());
     }
