@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * ML-1M for the generator: {@code sequences.txt} (one user per line, {@code user item item ...}, oldest first), a
@@ -275,21 +276,34 @@ public final class MovieLensSequences {
         }
     }
 
+    /**
+     * {@code m · q} for {@code q}'s r vectors. The vectors are read item by item ({@code q} transposed, so one row's
+     * entries read r contiguous values each) and rows run in parallel; each output value still adds its row's terms in
+     * ascending column order, so the result does not depend on the threads.
+     */
     private static double[][] multiply(SparseRows m, double[][] q) {
         int n = m.n();
-        double[][] out = new double[q.length][n];
-        for (int i = 0; i < n; i++) {
-            int from = m.rowStart()[i];
-            int to = m.rowStart()[i + 1];
-            for (int a = 0; a < q.length; a++) {
-                double s = 0;
-                double[] qa = q[a];
-                for (int p = from; p < to; p++) {
-                    s += m.vals()[p] * qa[m.cols()[p]];
-                }
-                out[a][i] = s;
+        int r = q.length;
+        double[][] qT = new double[n][r];
+        for (int a = 0; a < r; a++) {
+            for (int i = 0; i < n; i++) {
+                qT[i][a] = q[a][i];
             }
         }
+        double[][] out = new double[r][n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            double[] s = new double[r];
+            for (int p = m.rowStart()[i]; p < m.rowStart()[i + 1]; p++) {
+                float v = m.vals()[p];
+                double[] qc = qT[m.cols()[p]];
+                for (int a = 0; a < r; a++) {
+                    s[a] += v * qc[a];
+                }
+            }
+            for (int a = 0; a < r; a++) {
+                out[a][i] = s[a];
+            }
+        });
         return out;
     }
 
