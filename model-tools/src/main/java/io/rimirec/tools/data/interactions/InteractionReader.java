@@ -3,6 +3,7 @@ package io.rimirec.tools.data.interactions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rimirec.core.util.Abbreviate;
+import io.rimirec.tools.data.IdOrder;
 import io.rimirec.tools.data.SequenceDataset;
 
 import java.io.BufferedReader;
@@ -480,7 +481,7 @@ public final class InteractionReader {
         int nUsers = userIds.size();
         int nItems = itemIds.size();
         // Dense ids in ascending original-id order (numeric when every id is a number).
-        Comparator<String> order = idOrder();
+        Comparator<String> order = IdOrder.of(userIds, itemIds);
         Integer[] userOrder = sortedIndexes(userIds, order);
         Integer[] itemOrder = sortedIndexes(itemIds, order);
         int[] userRank = new int[nUsers];
@@ -530,11 +531,6 @@ public final class InteractionReader {
         return new SequenceDataset(name, description, uid, iid, sequences);
     }
 
-    private Comparator<String> idOrder() {
-        boolean numeric = userIds.stream().allMatch(InteractionReader::isLong) && itemIds.stream().allMatch(InteractionReader::isLong);
-        return numeric ? Comparator.comparingLong(Long::parseLong) : Comparator.naturalOrder();
-    }
-
     private static Integer[] sortedIndexes(List<String> ids, Comparator<String> order) {
         Integer[] idx = new Integer[ids.size()];
         for (int i = 0; i < idx.length; i++) {
@@ -542,18 +538,5 @@ public final class InteractionReader {
         }
         Arrays.sort(idx, (a, b) -> order.compare(ids.get(a), ids.get(b)));
         return idx;
-    }
-
-    private static boolean isLong(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < '0' || c > '9') && !(i == 0 && c == '-' && s.length() > 1)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

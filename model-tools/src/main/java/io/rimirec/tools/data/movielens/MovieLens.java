@@ -1,5 +1,6 @@
 package io.rimirec.tools.data.movielens;
 
+import io.rimirec.tools.data.IdOrder;
 import io.rimirec.tools.data.SequenceDataset;
 
 import java.io.BufferedReader;
@@ -212,22 +213,9 @@ public final class MovieLens {
     }
 
     private static Comparator<String> idOrder(Map<String, List<String>> byUser) {
-        boolean numeric = byUser.keySet().stream().allMatch(MovieLens::isLong)
-            && byUser.values().stream().allMatch(items -> items.stream().allMatch(MovieLens::isLong));
-        return numeric ? Comparator.comparingLong(Long::parseLong) : Comparator.naturalOrder();
-    }
-
-    private static boolean isLong(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < '0' || c > '9') && !(i == 0 && c == '-' && s.length() > 1)) {
-                return false;
-            }
-        }
-        return true;
+        List<String> items = new ArrayList<>();
+        byUser.values().forEach(items::addAll);
+        return IdOrder.of(byUser.keySet(), items);
     }
 
     private static String stripExtension(String name) {
