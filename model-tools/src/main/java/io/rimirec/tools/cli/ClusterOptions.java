@@ -37,6 +37,8 @@ public final class ClusterOptions {
 
     /** Where the password comes from when {@code --user} is given without {@code --password-file}. */
     public static final String PASSWORD_ENV = "RIMIREC_PASSWORD";
+    /** An Authorization header value (an API key, a token) when neither {@code --user} nor {@code --authorization-file} is given. */
+    public static final String AUTHORIZATION_ENV = "RIMIREC_AUTHORIZATION";
 
     @Option(names = "--url", defaultValue = "http://localhost:9200", paramLabel = "<url>",
         description = "The cluster's HTTP address, http or https (default: ${DEFAULT-VALUE}).")
@@ -49,6 +51,11 @@ public final class ClusterOptions {
 
     @Option(names = "--password-file", paramLabel = "<file>", description = "A file whose first line is the password of --user.")
     Path passwordFile;
+
+    @Option(names = "--authorization-file", paramLabel = "<file>",
+        description = "A file whose first line is sent as the Authorization header, whole: an API key or token of any scheme "
+            + "(\"ApiKey ...\", \"Bearer ...\"); or set " + AUTHORIZATION_ENV + ". Instead of --user.")
+    Path authorizationFile;
 
     @Option(names = "--ca-cert", paramLabel = "<pem>",
         description = "With an https --url: the PEM certificate(s) of the authority that signed the cluster's certificate.")
@@ -77,7 +84,13 @@ public final class ClusterOptions {
         }
         int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 9200);
         RestClientBuilder builder = RestClient.builder(new HttpHost(uri.getScheme(), uri.getHost(), port));
-        if (user != null) {
+        String authorization = authorization(env);
+        if (authorization != null) {
+            if (user != null) {
+                throw new IllegalArgumentException("give --user or --authorization-file (or " + AUTHORIZATION_ENV + "), not both");
+            }
+            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", authorization)});
+        } else if (user != null) {
             String credentials = user + ":" + password(env);
             // Preemptive: a secured cluster answers 401 without it, and the bundle upload is not worth sending twice.
             builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
@@ -94,6 +107,25 @@ public final class ClusterOptions {
                 .build()));
         }
         return builder.build();
+    }
+
+    /** The Authorization header from --authorization-file, else from the environment (unless --user is given), else null. */
+    private String authorization(Map<String, String> env) {
+        if (authorizationFile != null) {
+            String first;
+            try {
+                first = Files.readAllLines(authorizationFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--authorization-file " + authorizationFile + " cannot be read: " + e.getMessage(), e);
+            }
+            if (first.isEmpty()) {
+                throw new IllegalArgumentException("--authorization-file " + authorizationFile + " is empty: expected the header value "
+                    + "(e.g. \"ApiKey ...\") on its first line");
+            }
+            return first;
+        }
+        String fromEnv = env.get(AUTHORIZATION_ENV);
+        return user == null && fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : null;
     }
 
     private String password(Map<String, String> env) {

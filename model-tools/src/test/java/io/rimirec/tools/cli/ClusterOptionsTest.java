@@ -87,6 +87,28 @@ class ClusterOptionsTest {
     }
 
     @Test
+    void anApiKeyOrTokenIsSentAsTheWholeAuthorizationHeaderFromAFileOrTheEnvironment() throws Exception {
+        serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        Files.writeString(tmp.resolve("key"), "ApiKey c2VjcmV0\n");
+        try (RestClient c = parse("--url", url, "--authorization-file", tmp.resolve("key").toString()).client(Map.of())) {
+            new JsonHttp(c).get("/");
+        }
+        assertEquals("ApiKey c2VjcmV0", authorization.get());
+        try (RestClient c = parse("--url", url).client(Map.of(ClusterOptions.AUTHORIZATION_ENV, "Bearer eyJhbGc"))) {
+            new JsonHttp(c).get("/");
+        }
+        assertEquals("Bearer eyJhbGc", authorization.get());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> parse("--url", url, "--user", "admin",
+            "--authorization-file", tmp.resolve("key").toString()).client(Map.of(ClusterOptions.PASSWORD_ENV, "pw")));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+        Files.writeString(tmp.resolve("empty"), "");
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+            () -> parse("--url", url, "--authorization-file", tmp.resolve("empty").toString()).client(Map.of()));
+        assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
+    }
+
+    @Test
     void httpsTrustsTheGivenAuthorityOrWithInsecureAnyCertificateButNotAnUnknownOneByDefault() throws Exception {
         // A self-signed certificate for 127.0.0.1, made with the JDK's keytool, served by the JDK's HTTPS server.
         Path keystore = tmp.resolve("server.p12");
