@@ -192,6 +192,27 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         assertEquals(first(offline.path("Recall@50")), 100 * recall50 / n, 0.006, "Recall@50 online vs offline " + offline);
         assertEquals(first(offline.path("HitRate@20")), 100 * hit20 / n, 0.006, "HitRate@20 online vs offline " + offline);
         assertTrue(first(offline.path("Recall@20")) > 50, "genre users are found: " + offline);
+
+        // An index that keeps the vectors under another name than the bundle's: the query names it with [field].
+        String renamed = rest.uniqueIndexName("renamed");
+        rest.createIndex(renamed, Map.of("settings", Map.of("index", Map.of("knn", true, "number_of_shards", 1, "number_of_replicas", 0)),
+            "mappings", Map.of("properties", Map.of("vec", Map.of("type", "knn_vector", "dimension", DIM, "method",
+                Map.of("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil")),
+            "circles", Map.of("type", "keyword"), "circle_leaf", Map.of("type", "keyword"), "circle_tree", Map.of("type", "keyword")))));
+        rest.post("/_reindex?refresh=true", Map.of("source", Map.of("index", index), "dest", Map.of("index", renamed),
+            "script", Map.of("lang", "painless", "source", "ctx._source.vec = ctx._source.remove('embedding')")));
+        List<String> history = new ArrayList<>();
+        JsonNode someone = JsonHttp.MAPPER.readTree(lines.get(0));
+        someone.path("history").forEach(h -> history.add(h.asText()));
+        Rest.Result unnamed = rest.call("POST", "/" + renamed + "/_search", Map.of("query", Map.of("rimirec", Map.of("model", model, "history", history, "size", 20))));
+        assertEquals(400, unnamed.status(), unnamed.body().toString());
+        assertTrue(unnamed.body().toString().contains("[embedding]") && unnamed.body().toString().contains("name it with [field]"),
+            unnamed.body().toString());
+        List<String> named = Rest.ids(rest.search(renamed, Map.of("size", 20, "query", Map.of("rimirec", Map.of("model", model, "history", history,
+            "size", 20, "beams", 4, "ef_search", 200, "field", "vec")))));
+        List<String> original = Rest.ids(rest.search(index, Map.of("size", 20, "query", Map.of("rimirec", Map.of("history", history, "size", 20,
+            "beams", 4, "ef_search", 200)))));
+        assertEquals(original, named, "the same items from the same vectors under another name");
     }
 
     /** "12.34 (0.56)" → 12.34 */

@@ -1,5 +1,6 @@
 package io.rimirec.plugin.query;
 
+import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.util.Abbreviate;
 import io.rimirec.core.vector.VectorValues;
 import io.rimirec.plugin.model.ModelIds;
@@ -51,6 +52,9 @@ import java.util.function.Supplier;
  *     "ef_search": 100,                      // HNSW candidate list (default: the index's)
  *     "history_source": "codes",             // read history ids' packed codes and decode them (default: vectors)
  *     "codes_field": "item_codes",           // where the codes are (default: item_codes)
+ *     "field": "embedding",                  // the index's vector field (default: the one the model's bundle names)
+ *     "circles_field": "circles",            // the circle prefixes' keyword field (default: the bundle's)
+ *     "tree_field": "circle_tree",           // the tree stamp's keyword field (default: the bundle's)
  *     "strategy": "circles",                 // or "hymirec": the model's interest model, one k-NN search per interest
  *                                            // vector, merged by best score (beams and alpha do not apply)
  *     "allow_partial_results": false,        // answer even when some shards of a circle's search failed (then the
@@ -78,6 +82,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     static final ParseField EF_SEARCH = new ParseField("ef_search");
     static final ParseField HISTORY_SOURCE = new ParseField("history_source");
     static final ParseField CODES_FIELD = new ParseField("codes_field");
+    static final ParseField FIELD = new ParseField("field");
+    static final ParseField CIRCLES_FIELD = new ParseField("circles_field");
+    static final ParseField TREE_FIELD = new ParseField("tree_field");
     static final ParseField STRATEGY = new ParseField("strategy");
     static final ParseField ALLOW_PARTIAL_RESULTS = new ParseField("allow_partial_results");
     static final ParseField ALLOW_TREE_MISMATCH = new ParseField("allow_tree_mismatch");
@@ -155,6 +162,10 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     /** History ids are read as packed codes and decoded with the model's codebook instead of read as vectors. */
     private boolean historyFromCodes;
     private String codesField = DEFAULT_CODES_FIELD;
+    /** The index's field names when they differ from the bundle's (null = the bundle's). */
+    private String vectorField;
+    private String circlesField;
+    private String treeField;
     private Strategy strategy = Strategy.CIRCLES;
     private boolean allowPartialResults;
     private boolean allowTreeMismatch;
@@ -210,6 +221,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         efSearch = in.readOptionalVInt();
         historyFromCodes = in.readBoolean();
         codesField = in.readString();
+        vectorField = in.readOptionalString();
+        circlesField = in.readOptionalString();
+        treeField = in.readOptionalString();
         strategy = in.readEnum(Strategy.class);
         allowPartialResults = in.readBoolean();
         allowTreeMismatch = in.readBoolean();
@@ -240,6 +254,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         out.writeOptionalVInt(efSearch);
         out.writeBoolean(historyFromCodes);
         out.writeString(codesField);
+        out.writeOptionalString(vectorField);
+        out.writeOptionalString(circlesField);
+        out.writeOptionalString(treeField);
         out.writeEnum(strategy);
         out.writeBoolean(allowPartialResults);
         out.writeBoolean(allowTreeMismatch);
@@ -276,6 +293,35 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         }
         this.codesField = field;
         return this;
+    }
+
+    /** The index's vector field, when it is not the one the model's bundle names. */
+    public RimirecQueryBuilder field(String field) {
+        this.vectorField = fieldName(FIELD, field);
+        return this;
+    }
+
+    public RimirecQueryBuilder circlesField(String field) {
+        this.circlesField = fieldName(CIRCLES_FIELD, field);
+        return this;
+    }
+
+    public RimirecQueryBuilder treeField(String field) {
+        this.treeField = fieldName(TREE_FIELD, field);
+        return this;
+    }
+
+    private static String fieldName(ParseField name, String field) {
+        if (field == null || field.isEmpty()) {
+            throw new IllegalArgumentException("[" + name.getPreferredName() + "] must be a non-empty field name");
+        }
+        return field;
+    }
+
+    /** The fields this query reads and filters on: the bundle's, with those the query names in their place. */
+    public BundleManifest.Fields fields(BundleManifest.Fields bundle) {
+        return new BundleManifest.Fields(vectorField != null ? vectorField : bundle.vector(), circlesField != null ? circlesField : bundle.circles(),
+            bundle.leaf(), treeField != null ? treeField : bundle.tree());
     }
 
     public boolean historyFromCodes() {
@@ -474,6 +520,15 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (!DEFAULT_CODES_FIELD.equals(codesField)) {
             builder.field(CODES_FIELD.getPreferredName(), codesField);
         }
+        if (vectorField != null) {
+            builder.field(FIELD.getPreferredName(), vectorField);
+        }
+        if (circlesField != null) {
+            builder.field(CIRCLES_FIELD.getPreferredName(), circlesField);
+        }
+        if (treeField != null) {
+            builder.field(TREE_FIELD.getPreferredName(), treeField);
+        }
         if (strategy != Strategy.CIRCLES) {
             builder.field(STRATEGY.getPreferredName(), strategy.id());
         }
@@ -512,7 +567,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         String model = null;
         List<HistoryEntry> history = null;
         String historyIndex = null;
-        String historySource = null, codesField = null, strategy = null;
+        String historySource = null, codesField = null, strategy = null, vectorField = null, circlesField = null, treeField = null;
         Integer size = null, beams = null, k = null, efSearch = null;
         Double alpha = null;
         Boolean exclude = null, allowPartial = null, allowTreeMismatch = null;
@@ -558,6 +613,12 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     historySource = expectString(parser, field);
                 } else if (CODES_FIELD.match(field, parser.getDeprecationHandler())) {
                     codesField = expectString(parser, field);
+                } else if (FIELD.match(field, parser.getDeprecationHandler())) {
+                    vectorField = expectString(parser, field);
+                } else if (CIRCLES_FIELD.match(field, parser.getDeprecationHandler())) {
+                    circlesField = expectString(parser, field);
+                } else if (TREE_FIELD.match(field, parser.getDeprecationHandler())) {
+                    treeField = expectString(parser, field);
                 } else if (STRATEGY.match(field, parser.getDeprecationHandler())) {
                     strategy = expectString(parser, field);
                 } else if (BOOST_FIELD.match(field, parser.getDeprecationHandler())) {
@@ -603,6 +664,15 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             }
             if (codesField != null) {
                 b.codesField(codesField);
+            }
+            if (vectorField != null) {
+                b.field(vectorField);
+            }
+            if (circlesField != null) {
+                b.circlesField(circlesField);
+            }
+            if (treeField != null) {
+                b.treeField(treeField);
             }
             if (strategy != null) {
                 b.strategy(strategy);
@@ -749,6 +819,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         c.efSearch = efSearch;
         c.historyFromCodes = historyFromCodes;
         c.codesField = codesField;
+        c.vectorField = vectorField;
+        c.circlesField = circlesField;
+        c.treeField = treeField;
         c.strategy = strategy;
         c.allowPartialResults = allowPartialResults;
         c.allowTreeMismatch = allowTreeMismatch;
@@ -778,6 +851,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && Objects.equals(efSearch, o.efSearch)
             && historyFromCodes == o.historyFromCodes
             && codesField.equals(o.codesField)
+            && Objects.equals(vectorField, o.vectorField)
+            && Objects.equals(circlesField, o.circlesField)
+            && Objects.equals(treeField, o.treeField)
             && strategy == o.strategy
             && allowPartialResults == o.allowPartialResults
             && allowTreeMismatch == o.allowTreeMismatch;
@@ -785,8 +861,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, strategy,
-            allowPartialResults, allowTreeMismatch);
+        return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, vectorField,
+            circlesField, treeField, strategy, allowPartialResults, allowTreeMismatch);
     }
 
     @Override

@@ -112,7 +112,7 @@ final class RimirecResolver {
         }
         services.models().getModel(modelId, ActionListener.wrap(m -> {
             model = m;
-            fields = m.bundle().manifest().fields();
+            fields = query.fields(m.bundle().manifest().fields()); // the query may name the index's own fields
             checkNotCancelled();
             fetchHistory(listener);
         }, listener::onFailure));
@@ -317,7 +317,8 @@ final class RimirecResolver {
             if (history.isEmpty()) {
                 throw new IllegalArgumentException("[" + RimirecQueryBuilder.NAME + "] none of the " + missing.size()
                     + " history items was found with a [" + historyField() + "] in [" + historyIndex() + "] (" + missingText()
-                    + "): rimirec needs at least one known item to find the user's interests");
+                    + "): rimirec needs at least one known item to find the user's interests"
+                    + (query.historyFromCodes() ? "" : "; if the index keeps its vectors in another field, name it with [field]"));
             }
         } catch (RuntimeException e) {
             listener.onFailure(e);

@@ -1,5 +1,6 @@
 package io.rimirec.plugin.query;
 
+import io.rimirec.core.bundle.BundleManifest;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,7 +51,7 @@ class RimirecQueryBuilderTests {
             new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
             .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
             .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes").strategy("hymirec")
-            .allowPartialResults(true).allowTreeMismatch(true);
+            .field("embedding").circlesField("taxonomy").treeField("taxonomy_tree").allowPartialResults(true).allowTreeMismatch(true);
     }
 
     @Test
@@ -64,6 +65,8 @@ class RimirecQueryBuilderTests {
         assertEquals(40, parsed.k());
         assertTrue(parsed.historyFromCodes());
         assertEquals("meta.codes", parsed.codesField());
+        assertEquals(new BundleManifest.Fields("embedding", "taxonomy", "circle_leaf", "taxonomy_tree"), parsed.fields(BundleManifest.Fields.DEFAULT),
+            "the index's own field names replace the bundle's");
         assertTrue(parsed.allowTreeMismatch());
         assertFalse(parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"]}}").allowTreeMismatch(), "refused by default");
         // Without a model, the query follows the history index's pipeline; it round-trips without one.
@@ -93,6 +96,8 @@ class RimirecQueryBuilderTests {
         assertNull(q.k(), "no fixed k: each circle asks for its quota plus headroom");
         assertFalse(q.historyFromCodes(), "history is read as vectors unless asked");
         assertEquals("item_codes", q.codesField());
+        BundleManifest.Fields bundle = new BundleManifest.Fields("vec", "circ", "leaf", "stamp");
+        assertEquals(bundle, q.fields(bundle), "without field names the bundle's are used");
     }
 
     @Test
@@ -108,6 +113,8 @@ class RimirecQueryBuilderTests {
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"history_source\": \"bytes\"}}",
                 "[history_source] is [bytes]: expected vectors or codes"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"codes_field\": \"\"}}", "[codes_field] must be a non-empty"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"field\": \"\"}}", "[field] must be a non-empty"},
+            new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"circles_field\": 3}}", "circles_field"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"strategy\": \"llm\"}}",
                 "[strategy] is [llm]: expected circles (the default) or hymirec"},
             new String[] {"{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"], \"strategy\": 3}}", "[strategy] must be a string"},
