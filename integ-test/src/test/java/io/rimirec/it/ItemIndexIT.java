@@ -36,6 +36,9 @@ class ItemIndexIT extends SingleNodeTestCase {
         rest.deleteAfter("/_ingest/pipeline/" + IndexTemplates.PIPELINE);
         rest.deleteAfter("/_component_template/" + IndexTemplates.COMPONENT);
         rest.deleteAfter("/_index_template/" + IndexTemplates.INDEX_TEMPLATE);
+        String printed = IndexTemplates.fitFor(new JsonHttp(cluster.restClient()), model).asRequests(); // items setup --print
+        assertTrue(printed.startsWith("PUT _component_template/" + IndexTemplates.COMPONENT) && printed.contains("\"dimension\" : 8")
+            && printed.contains("\"model\" : \"" + model + "\"") && printed.contains("PUT _index_template/"), printed);
         String said = IndexTemplates.installFor(new JsonHttp(cluster.restClient()), model);
         assertTrue(said.contains("8-d, l2") && said.contains("model [" + model + "]"), said);
 

@@ -45,10 +45,15 @@ public final class ItemsCommand implements Runnable {
         @Option(names = "--model", required = true, description = "The id of an uploaded model.")
         String model;
 
+        @Option(names = "--print", description = "Print the three requests (fitted to the model) instead of sending them, to review or "
+            + "install by other means.")
+        boolean print;
+
         @Override
         public Integer call() throws Exception {
             try (RestClient client = cluster.client()) {
-                spec.commandLine().getOut().println(IndexTemplates.installFor(new JsonHttp(client), model));
+                JsonHttp http = new JsonHttp(client);
+                spec.commandLine().getOut().println(print ? IndexTemplates.fitFor(http, model).asRequests() : IndexTemplates.installFor(http, model));
             }
             return 0;
         }

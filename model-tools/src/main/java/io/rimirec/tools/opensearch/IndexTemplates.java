@@ -55,11 +55,27 @@ public final class IndexTemplates {
         http.put("/_index_template/" + INDEX_TEMPLATE, read("index/rimirec-items.json"));
     }
 
+    /** The three definitions fitted to a stored model, and what they say, as installed by {@link #installFor}. */
+    public record Fitted(ObjectNode component, ObjectNode pipeline, ObjectNode indexTemplate, String summary) {
+
+        /** The requests that install them, for a person to read or send: {@code PUT path} then the body, three times. */
+        public String asRequests() {
+            try {
+                return "PUT _component_template/" + COMPONENT + "\n" + JsonHttp.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(component)
+                    + "\n\nPUT _ingest/pipeline/" + PIPELINE + "\n" + JsonHttp.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(pipeline)
+                    + "\n\nPUT _index_template/" + INDEX_TEMPLATE + "\n"
+                    + JsonHttp.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(indexTemplate) + "\n";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /**
-     * Installs the three files for stored model {@code modelId}: the vector field gets the model's dimension and the
-     * space type of its metric, the pipeline names the model. Returns what was installed, for the caller to print.
+     * The three files fitted to stored model {@code modelId}: the vector field (the bundle's name) gets the model's
+     * dimension and the space type of its metric, the pipeline names the model and reads that field.
      */
-    public static String installFor(JsonHttp http, String modelId) throws IOException {
+    public static Fitted fitFor(JsonHttp http, String modelId) throws IOException {
         JsonNode manifest = new ModelStoreClient(http).get(modelId).path("manifest");
         int dimension = manifest.path("dimension").asInt(-1);
         if (dimension <= 0) {
@@ -67,12 +83,24 @@ public final class IndexTemplates {
         }
         String vectorField = manifest.path("fields").path("vector").asText(VECTOR_FIELD);
         String spaceType = Metric.fromId(manifest.path("metric").asText()).knnSpaceType();
-        UnaryOperator<ObjectNode> pipeline = model(modelId);
-        installAll(http, vectorField(dimension, spaceType, vectorField), vectorField.equals(VECTOR_FIELD) ? pipeline
-            : p -> readsVectorsFrom(vectorField).apply(pipeline.apply(p)));
-        return String.format(Locale.ROOT, "installed component template [%s] (%s: %d-d, %s, Lucene HNSW), "
+        ObjectNode component = vectorField(dimension, spaceType, vectorField).apply(read("component/rimirec-items-mappings.json"));
+        ObjectNode pipeline = model(modelId).apply(read("pipeline/rimirec-items.json"));
+        if (!vectorField.equals(VECTOR_FIELD)) {
+            pipeline = readsVectorsFrom(vectorField).apply(pipeline);
+        }
+        String summary = String.format(Locale.ROOT, "component template [%s] (%s: %d-d, %s, Lucene HNSW), "
             + "ingest pipeline [%s] (model [%s]) and index template [%s] (indexes named items or items-*)", COMPONENT, vectorField, dimension,
             spaceType, PIPELINE, modelId, INDEX_TEMPLATE);
+        return new Fitted(component, pipeline, read("index/rimirec-items.json"), summary);
+    }
+
+    /** Installs {@link #fitFor} the model; returns what was installed, for the caller to print. */
+    public static String installFor(JsonHttp http, String modelId) throws IOException {
+        Fitted fitted = fitFor(http, modelId);
+        http.put("/_component_template/" + COMPONENT, fitted.component());
+        http.put("/_ingest/pipeline/" + PIPELINE, fitted.pipeline());
+        http.put("/_index_template/" + INDEX_TEMPLATE, fitted.indexTemplate());
+        return "installed " + fitted.summary();
     }
 
     /** An item document as the templates map it: {@code item_id} and {@code item_vector} (circles come from the pipeline). */
