@@ -61,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--items", description = "items file, JSON Lines: {\"id\": ..., \"vector\": [...] (optional), any other fields}; .gz allowed")
     Path items;
 
-    @Option(names = "--item-vectors", defaultValue = "auto", description = "auto (given when the items file has a vector for at least 90% of "
+    @Option(names = "--item-vectors", defaultValue = "auto", description = "auto (given when the items file has a vector for at least 90%% of "
         + "the items users touched, learned otherwise), given, or learned (default: ${DEFAULT-VALUE})")
     String itemVectors;
 
