@@ -63,6 +63,9 @@ final class ReportText {
                 }
                 b.append('\n');
             }
+            b.append("generator coverage (share of held-out items inside the B generated circles, percent):");
+            check.coverage().forEach((beams, v) -> b.append(String.format(Locale.ROOT, " B=%d %.1f", beams, v)));
+            b.append('\n');
             b.append(check.verdict()).append('\n');
         } else {
             b.append("\nheld-out check: none (--validation-share 0, or no user with 3 interactions)\n");

@@ -5,6 +5,7 @@ import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
+import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tower.UserTower;
 import io.rimirec.core.vector.Vectors;
 import io.rimirec.tools.eval.Metrics;
@@ -46,7 +47,11 @@ public final class HeldOutCheck {
         }
     }
 
-    public record Result(int users, List<Row> rows, String verdict) {
+    /**
+     * @param coverage per beam width B, the mean share of a user's held-out items whose leaf lies inside one of the B
+     *                 generated circles (percent): where the generator sends the searches against where the next items are
+     */
+    public record Result(int users, List<Row> rows, Map<Integer, Double> coverage, String verdict) {
         public Row row(String method) {
             return rows.stream().filter(r -> r.method().equals(method)).findFirst().orElseThrow();
         }
@@ -64,6 +69,10 @@ public final class HeldOutCheck {
                 rs.add(row);
             }
             m.put("rows", rs);
+            Map<String, String> cov = new LinkedHashMap<>();
+            coverage.forEach((b, v) -> cov.put("b" + b, String.format(Locale.ROOT, "%.2f", v)));
+            m.put("generator_coverage", cov);
+            m.put("generator_coverage_meaning", "mean share of a user's held-out items inside the B generated circles, percent");
             m.put("verdict", verdict);
             return m;
         }
@@ -96,6 +105,7 @@ public final class HeldOutCheck {
             methods.add("rimirec-b" + b);
         }
         Map<String, List<int[]>> ranked = new LinkedHashMap<>();
+        double[] covered = new double[BEAMS.length];
         methods.forEach(m -> ranked.put(m, new ArrayList<>()));
         OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
         boolean tower = fit.userTower();
@@ -111,8 +121,10 @@ public final class HeldOutCheck {
                 ranked.get("popularity").add(TopK.select(popularity, maxM, exclude));
                 ranked.get("single-vector-knn").add(singleVector(recall, u.history(), maxM, exclude));
                 List<HistoryItem> history = recall.history(u.history());
-                for (int b : BEAMS) {
+                for (int bi = 0; bi < BEAMS.length; bi++) {
+                    int b = BEAMS[bi];
                     ranked.get("rimirec-b" + b).add(recall.recommend(planner, history, b, maxM, 1.0, false, exclude));
+                    covered[bi] += coverage(planner, history, b, u.targets(), recall);
                 }
             }
         }
@@ -135,8 +147,30 @@ public final class HeldOutCheck {
             }
             rows.add(new Row(method, metrics));
         }
-        Result partial = new Result(users.size(), rows, "");
-        return new Result(users.size(), rows, verdict(partial, "rimirec-b" + mainBeams));
+        Map<Integer, Double> coverage = new LinkedHashMap<>();
+        for (int bi = 0; bi < BEAMS.length; bi++) {
+            coverage.put(BEAMS[bi], 100 * covered[bi] / users.size());
+        }
+        Result partial = new Result(users.size(), rows, coverage, "");
+        return new Result(users.size(), rows, coverage, verdict(partial, "rimirec-b" + mainBeams));
+    }
+
+    /** The share of the targets (with a vector) whose leaf lies inside one of the B circles the generator plans. */
+    private static double coverage(RecallPlanner planner, List<HistoryItem> history, int beams, int[] targets, InMemoryRecall recall) {
+        if (history.isEmpty()) {
+            return 0;
+        }
+        List<CirclePath> circles = planner.plan(history, beams).circles().stream().map(RecallPlanner.CirclePlan::circle).toList();
+        int placed = 0;
+        int inside = 0;
+        for (int t : targets) {
+            CirclePath leaf = recall.leaves()[t];
+            if (leaf != null) {
+                placed++;
+                inside += circles.stream().anyMatch(c -> c.contains(leaf)) ? 1 : 0;
+            }
+        }
+        return placed == 0 ? 0 : (double) inside / placed;
     }
 
     /** One exact k-NN search with the normalised mean of the history's vectors. */

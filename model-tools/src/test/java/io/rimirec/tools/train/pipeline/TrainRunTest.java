@@ -96,6 +96,9 @@ class TrainRunTest {
         double popularity = check.row("popularity").recall(20);
         assertTrue(ours > popularity + 20, "rimirec-b4 R@20 " + ours + " vs popularity " + popularity + ": " + check.toMap());
         assertTrue(check.verdict().contains("vs popularity") && check.verdict().contains("above"), check.verdict());
+        // Genre users' next items lie in their genre's circles: the generator's circles hold most of them, more with more beams.
+        assertTrue(check.coverage().get(4) > 50, check.coverage().toString());
+        assertTrue(check.coverage().get(8) >= check.coverage().get(1), check.coverage().toString());
     }
 
     @Test
