@@ -11,6 +11,7 @@ import io.rimirec.tools.train.pipeline.TrainRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,6 +139,8 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
             "--set", "towerWidth=16", "--set", "towerEpochs=3", "--set", "towerSamples=2", "--set", "negatives=16"));
         JsonNode report = JsonHttp.MAPPER.readTree(out.resolve("report.json").toFile());
         assertEquals("content", report.at("/settings/vectors").asText(), "the items file's vectors are used as they are");
+        assertTrue(ImageIO.read(out.resolve("report.png").toFile()).getWidth() >= 480, "the loss curves are drawn");
+        assertTrue(Files.readString(out.resolve("report.txt")).contains("generator coverage"), "report.txt");
         assertEquals(121, report.at("/items/with_vector").asInt(), report.path("items").toString());
         JsonNode offline = null;
         for (JsonNode row : report.at("/held_out_check/rows")) {

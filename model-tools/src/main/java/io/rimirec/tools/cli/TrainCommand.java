@@ -6,6 +6,7 @@ import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.data.catalogue.Catalogue;
 import io.rimirec.tools.data.interactions.InteractionReader;
 import io.rimirec.tools.eval.check.HeldOutCheck;
+import io.rimirec.tools.eval.report.LossChart;
 import io.rimirec.tools.opensearch.EventsIndexReader;
 import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.train.pipeline.FitSettings;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -166,6 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
             report.put("held_out_check", check.toMap());
         }
         JSON.writeValue(out.resolve("report.json").toFile(), report);
+        LossChart.write("rimirec train: " + data.name() + " (loss per epoch, train and validation)", lossCurves(fit.report()),
+            out.resolve("report.png"));
         String text = ReportText.of(report, check);
         Files.writeString(out.resolve("report.txt"), text);
         log.println();
@@ -174,6 +178,21 @@ public final class TrainCommand implements Callable<Integer> {
                 + "  rimirec items index --url http://localhost:9200 --index items%s %s%n",
             modelName, fit.bundle(), modelName, vectorField.equals("item_vector") ? "" : " --vector-field " + vectorField, fit.items());
         return 0;
+    }
+
+    /** Each trained part's epochs, as the pipeline recorded them. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<Map<String, Object>>> lossCurves(Map<String, Object> report) {
+        Map<String, Object> fit = (Map<String, Object>) report.get("fit");
+        Map<String, List<Map<String, Object>>> parts = new LinkedHashMap<>();
+        if (fit.get("pretraining") instanceof Map<?, ?> pre) {
+            parts.put("item vectors (pretraining)", (List<Map<String, Object>>) pre.get("epochs"));
+        }
+        parts.put("interest generator", (List<Map<String, Object>>) fit.get("generator_epochs"));
+        if (fit.get("user_tower") instanceof Map<?, ?> tower) {
+            parts.put("user tower", (List<Map<String, Object>>) tower.get("epochs"));
+        }
+        return parts;
     }
 
     private boolean chooseGiven(SequenceDataset data, Catalogue catalogue, PrintStream log) {
