@@ -93,11 +93,6 @@ public final class SyntheticUsers {
             }
             return new User("u" + next++, heavyTopic, key % subs, lightTopic, history);
         }
-
-        /** A draw from the stream's generator, for callers that vary per-user choices (e.g. lengths) reproducibly. */
-        public SplittableRandom random() {
-            return rng;
-        }
     }
 
     private static int otherTopic(int[][] byTopic, int heavyTopic, SplittableRandom rng) {

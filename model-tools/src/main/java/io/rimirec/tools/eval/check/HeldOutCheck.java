@@ -123,8 +123,13 @@ public final class HeldOutCheck {
                 List<HistoryItem> history = recall.history(u.history());
                 for (int bi = 0; bi < BEAMS.length; bi++) {
                     int b = BEAMS[bi];
-                    ranked.get("rimirec-b" + b).add(recall.recommend(planner, history, b, maxM, 1.0, false, exclude));
-                    covered[bi] += coverage(planner, history, b, u.targets(), recall);
+                    if (history.isEmpty()) {
+                        ranked.get("rimirec-b" + b).add(new int[0]);
+                        continue;
+                    }
+                    RecallPlanner.Plan plan = planner.plan(history, b); // once, for the ranking and the coverage
+                    ranked.get("rimirec-b" + b).add(recall.recommend(plan, maxM, 1.0, false, exclude));
+                    covered[bi] += coverage(plan, u.targets(), recall);
                 }
             }
         }
@@ -156,11 +161,8 @@ public final class HeldOutCheck {
     }
 
     /** The share of the targets (with a vector) whose leaf lies inside one of the B circles the generator plans. */
-    private static double coverage(RecallPlanner planner, List<HistoryItem> history, int beams, int[] targets, InMemoryRecall recall) {
-        if (history.isEmpty()) {
-            return 0;
-        }
-        List<CirclePath> circles = planner.plan(history, beams).circles().stream().map(RecallPlanner.CirclePlan::circle).toList();
+    private static double coverage(RecallPlanner.Plan plan, int[] targets, InMemoryRecall recall) {
+        List<CirclePath> circles = plan.circles().stream().map(RecallPlanner.CirclePlan::circle).toList();
         int placed = 0;
         int inside = 0;
         for (int t : targets) {

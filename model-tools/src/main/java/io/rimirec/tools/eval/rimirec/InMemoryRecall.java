@@ -68,10 +68,11 @@ public final class InMemoryRecall {
      * @param wholeLibrary search the whole catalogue with each circle's user vector (the paper's ablation)
      */
     public int[] recommend(RecallPlanner planner, List<HistoryItem> history, int beams, int m, double alpha, boolean wholeLibrary, BitSet exclude) {
-        if (history.isEmpty()) {
-            return new int[0];
-        }
-        RecallPlanner.Plan plan = planner.plan(history, beams);
+        return history.isEmpty() ? new int[0] : recommend(planner.plan(history, beams), m, alpha, wholeLibrary, exclude);
+    }
+
+    /** The merged top {@code m} for a plan already made (a caller that also inspects the plan runs the generator once). */
+    public int[] recommend(RecallPlanner.Plan plan, int m, double alpha, boolean wholeLibrary, BitSet exclude) {
         List<QuotaMerge.CircleCandidates> candidates = new ArrayList<>(plan.circles().size());
         int[] ks = QuotaMerge.candidatesPerCircle(m, plan.circles().stream().mapToDouble(RecallPlanner.CirclePlan::probability).toArray(), alpha);
         for (int i = 0; i < plan.circles().size(); i++) {

@@ -205,6 +205,19 @@ public final class MovieLensSequences {
         counts = null;
         sortRows(rowStart, cols, values);
         SparseRows co = new SparseRows(n, rowStart, cols, values);
+        return spectral(q -> multiply(co, q), marg, n, dim, seed);
+    }
+
+    /** A symmetric n × n matrix applied to r vectors of length n ({@code q[a][i]}). */
+    interface Product {
+        double[][] times(double[][] q);
+    }
+
+    /**
+     * The rank-{@code dim} eigendecomposition of a symmetric matrix by subspace iteration: vector = U · sqrt(|lambda|),
+     * L2-normalised; null for an item with no co-occurrence ({@code marg} = 0).
+     */
+    static float[][] spectral(Product m, double[] marg, int n, int dim, long seed) {
         int r = dim + 8;
         Random rnd = new Random(seed);
         double[][] q = new double[r][n];
@@ -215,10 +228,10 @@ public final class MovieLensSequences {
         }
         orthonormalize(q);
         for (int it = 0; it < 8; it++) {
-            q = multiply(co, q);
+            q = m.times(q);
             orthonormalize(q);
         }
-        double[][] mq = multiply(co, q);
+        double[][] mq = m.times(q);
         double[][] small = new double[r][r];
         for (int a = 0; a < r; a++) {
             for (int b = 0; b < r; b++) {

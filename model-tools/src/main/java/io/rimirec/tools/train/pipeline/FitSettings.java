@@ -5,9 +5,7 @@ import io.rimirec.tools.train.generator.GeneratorTrainer;
 import io.rimirec.tools.train.tower.UserTowerConfig;
 import io.rimirec.tools.train.tower.UserTowerTrainer;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -210,12 +208,5 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
                 (float) dropout),
             new GeneratorTrainer.Options(epochs, 64, samplesPerUser, 0.1, 1e-3f, 3, 10, seed, generatorMinutes, maxSamplesPerEpoch),
             towerShape, pretrain, towerRun, tower);
-    }
-
-    /** One line per knob, for reports. */
-    public List<String> describe() {
-        List<String> out = new ArrayList<>();
-        toMap().forEach((k, v) -> out.add(k + "=" + v));
-        return out;
     }
 }
