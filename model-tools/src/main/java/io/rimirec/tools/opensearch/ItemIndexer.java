@@ -4,17 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.rimirec.tools.data.TextFiles;
+
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Indexes a JSON Lines file of items ({@code {"id": ..., "vector": [...], ...any other fields}}, gzip allowed) into an
@@ -45,9 +43,7 @@ public final class ItemIndexer {
         BulkIndexer bulk = new BulkIndexer(http, index, batchSize, null);
         List<BulkIndexer.Failure> lineFailures = new ArrayList<>();
         long read = 0;
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = TextFiles.open(file, StandardCharsets.UTF_8)) {
             String line;
             long number = 0;
             while ((line = lines.readLine()) != null) {

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rimirec.core.util.Abbreviate;
+import io.rimirec.tools.data.TextFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A user's item catalogue: JSON Lines (gzip allowed), one item per line, {@code {"id": ..., "vector": [...], ...}}. The
@@ -67,9 +65,7 @@ public final class Catalogue {
         long firstVectorLine = -1;
         long lines = 0;
         long bad = 0;
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        try (BufferedReader r = TextFiles.open(file, StandardCharsets.UTF_8)) {
             String line;
             long no = 0;
             while ((line = r.readLine()) != null) {
@@ -140,23 +136,15 @@ public final class Catalogue {
                     items.put(item.id(), item);
                 }
                 if (lines >= 1000 && lines % 1000 == 0) {
-                    checkBadShare(source, lines, bad, maxBadShare, skipped, examples);
+                    TextFiles.checkBadShare(source, bad, lines, maxBadShare, skipped, examples);
                 }
             }
         }
-        checkBadShare(source, lines, bad, maxBadShare, skipped, examples);
+        TextFiles.checkBadShare(source, bad, lines, maxBadShare, skipped, examples);
         if (items.isEmpty()) {
             throw new IllegalArgumentException(source + ": no item was read (" + lines + " lines, skipped " + skipped + ")");
         }
         return new Catalogue(source, items, dimension, lines, skipped, examples);
-    }
-
-    private static void checkBadShare(String source, long lines, long bad, double maxBadShare, Map<String, Long> skipped, List<String> examples) {
-        if (bad > 0 && bad > maxBadShare * lines) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                "%s: %d of the first %d lines are bad (more than the %.1f%% allowed; raise it with --max-bad-share): %s; first: %s",
-                source, bad, lines, 100 * maxBadShare, skipped, examples));
-        }
     }
 
     private static float[] readVector(JsonNode node) {

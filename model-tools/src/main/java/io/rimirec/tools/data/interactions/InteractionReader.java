@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rimirec.core.util.Abbreviate;
 import io.rimirec.tools.data.IdOrder;
 import io.rimirec.tools.data.SequenceDataset;
+import io.rimirec.tools.data.TextFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads users' interactions from the files users have — CSV/TSV with a header, JSON Lines, {@code sequences.txt},
@@ -151,9 +149,7 @@ public final class InteractionReader {
             throw new InteractionFileException(source + ": --min-rating needs ratings, but a sequences file has none");
         }
         Charset charset = format == InteractionFormat.MOVIELENS_DAT ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, charset), 1 << 16)) {
+        try (BufferedReader r = TextFiles.open(file, charset)) {
             switch (format) {
                 case CSV, TSV -> readDelimited(r, format == InteractionFormat.CSV ? ',' : '\t', source, report);
                 case JSONL -> readJsonLines(r, source, report);
@@ -416,20 +412,9 @@ public final class InteractionReader {
 
     private void checkBadShare(ReadReport report, boolean atEnd) {
         long lines = report.lines();
-        if (!atEnd && (lines < EARLY_CHECK_LINES || lines % EARLY_CHECK_LINES != 0)) {
-            return;
+        if (atEnd || (lines >= EARLY_CHECK_LINES && lines % EARLY_CHECK_LINES == 0)) {
+            TextFiles.checkBadShare(report.source(), report.badRecords(), lines, options.maxBadShare(), report.skippedByReason(), report.examples());
         }
-        long bad = report.skippedLines() - filteredLines(report);
-        if (lines > 0 && bad > options.maxBadShare() * lines && bad > 0) {
-            throw new InteractionFileException(String.format(Locale.ROOT,
-                "%s: %d of the first %d records are bad (more than the %.1f%% allowed; raise it with --max-bad-share): %s; first: %s",
-                report.source(), bad, lines, 100 * options.maxBadShare(), report.skippedByReason(), report.examples()));
-        }
-    }
-
-    private static long filteredLines(ReadReport report) {
-        return report.skippedByReason().entrySet().stream().filter(e -> e.getKey().startsWith("rated below") || e.getKey().startsWith("event type"))
-            .mapToLong(Map.Entry::getValue).sum();
     }
 
     static String describe(InteractionColumns.Resolved c) {

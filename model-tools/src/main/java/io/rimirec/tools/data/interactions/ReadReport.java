@@ -18,6 +18,7 @@ public final class ReadReport {
     private final String format;
     private long lines;
     private long kept;
+    private long bad;
     private final Map<String, Long> skipped = new TreeMap<>();
     private final List<String> examples = new ArrayList<>();
     private final Map<String, Object> notes = new LinkedHashMap<>();
@@ -37,6 +38,7 @@ public final class ReadReport {
 
     /** A bad record at {@code where} ({@code "line 12"}, {@code "document 8f2"}): counted under {@code reason}, quoted when among the first few. */
     void bad(String where, String reason, String detail) {
+        bad++;
         skipped.merge(reason, 1L, Long::sum);
         if (examples.size() < EXAMPLES) {
             examples.add(source + " " + where + ": " + reason + (detail.isEmpty() ? "" : " (" + detail + ")"));
@@ -62,6 +64,11 @@ public final class ReadReport {
 
     public long keptInteractions() {
         return kept;
+    }
+
+    /** Records skipped as bad (not those a filter left out). */
+    public long badRecords() {
+        return bad;
     }
 
     public long skippedLines() {

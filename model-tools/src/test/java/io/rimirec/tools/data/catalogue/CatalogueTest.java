@@ -63,6 +63,6 @@ class CatalogueTest {
         assertTrue(examples.get(4).contains("line 25: duplicate id with another vector or fields (item i3 first on line 4)"), examples.toString());
         assertTrue(examples.get(5).contains("line 26: not a JSON object"), examples.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Catalogue.read(f, 0.1));
-        assertTrue(e.getMessage().contains("6 of the first 26 lines are bad") && e.getMessage().contains("--max-bad-share"), e.getMessage());
+        assertTrue(e.getMessage().contains("6 of the first 26 records are bad") && e.getMessage().contains("--max-bad-share"), e.getMessage());
     }
 }
