@@ -8,15 +8,12 @@ import io.rimirec.tools.data.VectorJsonlWriter;
 import io.rimirec.tools.data.VectorSet;
 import io.rimirec.tools.data.movielens.MovieLens;
 import io.rimirec.tools.data.movielens.Preprocessing;
-import io.rimirec.tools.eval.FitContext;
-import io.rimirec.tools.eval.Overridden;
-import io.rimirec.tools.eval.Settings;
-import io.rimirec.tools.eval.TrainingData;
-import io.rimirec.tools.eval.neural.HyMiRec;
-import io.rimirec.tools.eval.neural.HyMiRecArtifact;
-import picocli.CommandLine;
+import io.rimirec.tools.train.interest.InterestArtifact;
+import io.rimirec.tools.train.interest.InterestConfig;
+import io.rimirec.tools.train.interest.InterestTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -26,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code rimirec hymirec ...}: the HyMiRec interest model, served by {@code "strategy": "hymirec"} (docs/hymirec.md). */
@@ -76,17 +74,13 @@ public final class HyMiRecCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Settings settings = HyMiRec.defaultSettings();
+            InterestConfig config = InterestConfig.DEFAULTS;
             for (String spec : sets) {
                 int eq = spec.indexOf('=');
                 if (eq < 1 || eq == spec.length() - 1) {
                     throw new IllegalArgumentException("--set expects name=value, got [" + spec + "]");
                 }
-                String key = spec.substring(0, eq).trim();
-                if (!settings.values().containsKey(key)) {
-                    throw new IllegalArgumentException("--set names an unknown setting [" + key + "]; settings: " + settings.values().keySet());
-                }
-                settings = settings.with(key, Overridden.value(spec.substring(eq + 1).trim()));
+                config = config.with(spec.substring(0, eq).trim(), spec.substring(eq + 1).trim());
             }
             PrintStream log = System.out;
             SequenceDataset ds = MovieLens.load(data, new Preprocessing(minRating == null ? Double.NaN : minRating, kCore));
@@ -95,12 +89,15 @@ public final class HyMiRecCommand implements Runnable {
             for (int u = 0; u < ds.numUsers(); u++) {
                 sequences.add(ds.sequence(u));
             }
-            long t0 = System.nanoTime();
-            HyMiRecArtifact artifact = HyMiRec.servable(new TrainingData(ds.numItems(), sequences), settings, new FitContext(seed, threads, log));
-            double fitSeconds = (System.nanoTime() - t0) / 1e9;
+            InterestArtifact artifact;
+            double fitSeconds;
+            try (InterestTrainer.Fit fit = new InterestTrainer(config, seed, log).fit(sequences, ds.numItems())) {
+                artifact = InterestArtifact.export(fit.network(), sequences, log);
+                fitSeconds = fit.seconds();
+            }
 
             Files.createDirectories(out);
-            HyMiRecArtifact.Bundle bundle = artifact.bundle(name, seed, threads);
+            InterestArtifact.Bundle bundle = artifact.bundle(name, seed, threads);
             Files.write(out.resolve("bundle.zip"), bundle.zip());
             artifact.writeInterestModel(out.resolve(BundleManifest.PART_INTEREST_MODEL));
             if (artifact.codebook() != null) {
@@ -113,7 +110,7 @@ public final class HyMiRecCommand implements Runnable {
             VectorJsonlWriter.writeAll(out.resolve("items.jsonl"), new VectorSet(ids, artifact.itemVectors()));
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("data", ds.summary());
-            record.put("settings", new java.util.TreeMap<>(settings.values()));
+            record.put("settings", new TreeMap<>(config.toMap()));
             record.put("seed", seed);
             record.put("fit_seconds", Math.round(fitSeconds * 10) / 10.0);
             record.put("onnx_parity_max_abs_diff", artifact.parityMaxAbsDiff());

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
+import io.rimirec.tools.train.nn.Histories;
+import io.rimirec.tools.train.nn.Nn;
+import io.rimirec.tools.train.nn.Params;
 
 import java.util.LinkedHashMap;
 import java.util.List;

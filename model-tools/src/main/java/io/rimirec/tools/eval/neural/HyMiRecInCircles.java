@@ -10,6 +10,8 @@ import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.train.interest.Dmil;
+import io.rimirec.tools.train.interest.InterestArtifact;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +57,7 @@ public final class HyMiRecInCircles implements Method {
         }
         Settings modelSettings = settings.without(DEPTH); // the hymirec row's settings: its fit is shared
         return new Recommender() {
-            private HyMiRecArtifact artifact;
+            private InterestArtifact artifact;
             private InterestModel interests;
             private CircleTree tree;
             private CirclePath[] leafOf;

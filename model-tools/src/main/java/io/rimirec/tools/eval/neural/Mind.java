@@ -7,6 +7,9 @@ import ai.djl.nn.Activation;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
+import io.rimirec.tools.train.nn.Histories;
+import io.rimirec.tools.train.nn.Nn;
+import io.rimirec.tools.train.nn.Params;
 
 import java.util.LinkedHashMap;
 import java.util.List;

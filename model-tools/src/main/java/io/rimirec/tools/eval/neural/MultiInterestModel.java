@@ -3,9 +3,14 @@ package io.rimirec.tools.eval.neural;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.rimirec.tools.eval.FitContext;
-import io.rimirec.tools.eval.LossCurve;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.train.nn.Histories;
+import io.rimirec.tools.train.nn.LossCurve;
+import io.rimirec.tools.train.nn.NextItemSamples;
+import io.rimirec.tools.train.nn.Nn;
+import io.rimirec.tools.train.nn.Params;
+import io.rimirec.tools.train.nn.TrainLoop;
 
 import java.util.List;
 import java.util.Random;
@@ -38,7 +43,7 @@ abstract class MultiInterestModel extends VectorModel {
 
     @Override
     protected LossCurve train(TrainingData data, FitContext ctx, Random rnd) {
-        NextItemSamples samples = new NextItemSamples(data, settings.getInt("window"));
+        NextItemSamples samples = new NextItemSamples(data.sequences(), settings.getInt("window"));
         int batch = settings.getInt("batch");
         TrainLoop loop = new TrainLoop(params, settings.getFloat("lr"), settings.getFloat("weightDecay"));
         LossCurve curve = newCurve();

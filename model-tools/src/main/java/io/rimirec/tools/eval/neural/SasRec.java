@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.rimirec.tools.eval.FitContext;
-import io.rimirec.tools.eval.LossCurve;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.train.nn.Histories;
+import io.rimirec.tools.train.nn.LossCurve;
+import io.rimirec.tools.train.nn.Nn;
+import io.rimirec.tools.train.nn.Params;
+import io.rimirec.tools.train.nn.TrainLoop;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,11 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import io.rimirec.tools.eval.FitContext;
-import io.rimirec.tools.eval.LossCurve;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.train.nn.Histories;
+import io.rimirec.tools.train.nn.LossCurve;
+import io.rimirec.tools.train.nn.NextItemSamples;
+import io.rimirec.tools.train.nn.Nn;
+import io.rimirec.tools.train.nn.Params;
+import io.rimirec.tools.train.nn.TrainLoop;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +83,7 @@ public final class TwoTower implements Method {
 
         @Override
         protected LossCurve train(TrainingData data, FitContext ctx, Random rnd) {
-            NextItemSamples samples = new NextItemSamples(data, settings.getInt("window"));
+            NextItemSamples samples = new NextItemSamples(data.sequences(), settings.getInt("window"));
             int batch = settings.getInt("batch");
             TrainLoop loop = new TrainLoop(params, settings.getFloat("lr"), settings.getFloat("weightDecay"));
             LossCurve curve = newCurve();

@@ -2,13 +2,16 @@ package io.rimirec.tools.eval.neural;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.rimirec.tools.eval.FitContext;
-import io.rimirec.tools.eval.LossCurve;
 import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.ScoringRecommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.train.nn.LossCurve;
+import io.rimirec.tools.train.nn.Nn;
+import io.rimirec.tools.train.nn.Params;
+import io.rimirec.tools.train.nn.Torch;
+import io.rimirec.tools.train.nn.TrainLoop;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,37 +85,14 @@ abstract class VectorModel extends ScoringRecommender {
     /** Runs once after training, with the trained (frozen) parameters still open: what a model keeps beyond its scores. */
     protected void afterFit(TrainingData data, FitContext ctx) {}
 
-    /** Loss of a softmax over the whole catalogue, or sampled over shared uniform negatives; see {@link #chance}. */
+    /** Loss of a softmax over the whole catalogue, or sampled over shared uniform negatives; see {@link #newCurve}. */
     protected NDArray softmaxLoss(NDManager m, NDArray user, NDArray items, long[] targets, Random rnd) {
-        int b = targets.length;
-        NDArray t = m.create(targets);
-        if (negatives <= 0) {
-            return Nn.crossEntropy(user.matMul(items.transpose()), t);
-        }
-        long[] neg = new long[negatives];
-        for (int i = 0; i < negatives; i++) {
-            neg[i] = rnd.nextInt(numItems);
-        }
-        // A negative that happens to be the row's own target is masked out (accidental hit).
-        float[] hitBias = new float[b * negatives];
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < negatives; i++) {
-                if (neg[i] == targets[r]) {
-                    hitBias[r * negatives + i] = Nn.NEG;
-                }
-            }
-        }
-        NDArray pos = user.mul(Nn.lookup(items, t)).sum(new int[] {1}, true);
-        NDArray negLogits = user.matMul(Nn.lookup(items, m.create(neg)).transpose()).add(m.create(hitBias, new Shape(b, negatives)));
-        NDArray logits = pos.concat(negLogits, 1);
-        return Nn.crossEntropy(logits, m.zeros(new Shape(b), ai.djl.ndarray.types.DataType.INT64));
+        return Nn.softmaxLoss(m, user, items, targets, negatives, numItems, rnd);
     }
 
     /** The loss a model that has learned nothing would have: ln(candidates of each softmax). */
     protected LossCurve newCurve() {
-        return negatives <= 0
-            ? new LossCurve("softmax over all " + numItems + " items", numItems)
-            : new LossCurve("sampled softmax, 1 positive + " + negatives + " negatives", 1L + negatives);
+        return LossCurve.softmax(negatives, numItems);
     }
 
     @Override
@@ -133,17 +113,26 @@ abstract class VectorModel extends ScoringRecommender {
             k = (int) u.getShape().get(1);
             users = u.toFloatArray();
         }
-        int d = dim;
-        for (int q = 0; q < batch.size(); q++) {
+        maxDot(users, k, itemMatrix, dim, scores);
+    }
+
+    /**
+     * {@code scores[q][i]} = the best dot product of item i with any of query q's {@code k} vectors.
+     *
+     * @param users [queries * k * d] row-major
+     * @param items [numItems * d] row-major, numItems = {@code scores[q].length}
+     */
+    static void maxDot(float[] users, int k, float[] items, int d, float[][] scores) {
+        for (int q = 0; q < scores.length; q++) {
             float[] s = scores[q];
             java.util.Arrays.fill(s, Float.NEGATIVE_INFINITY);
             for (int v = 0; v < k; v++) {
                 int uo = (q * k + v) * d;
-                for (int i = 0; i < numItems; i++) {
+                for (int i = 0; i < s.length; i++) {
                     int io = i * d;
                     float dot = 0f;
                     for (int j = 0; j < d; j++) {
-                        dot += users[uo + j] * itemMatrix[io + j];
+                        dot += users[uo + j] * items[io + j];
                     }
                     if (dot > s[i]) {
                         s[i] = dot;

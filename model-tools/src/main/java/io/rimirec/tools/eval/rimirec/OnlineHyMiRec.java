@@ -8,8 +8,8 @@ import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
 import io.rimirec.tools.eval.neural.HyMiRec;
-import io.rimirec.tools.eval.neural.HyMiRecArtifact;
 import io.rimirec.tools.opensearch.JsonHttp;
+import io.rimirec.tools.train.interest.InterestArtifact;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +37,7 @@ public final class OnlineHyMiRec extends OnlineTwin {
     @Override
     public Recommender create(Settings settings) {
         return new Recommender() {
-            private HyMiRecArtifact artifact;
+            private InterestArtifact artifact;
             private OnlineRimirec.Served served;
 
             @Override
@@ -45,7 +45,7 @@ public final class OnlineHyMiRec extends OnlineTwin {
                 artifact = HyMiRec.servable(data, settings, ctx);
                 served = data.derived("hymirec-online " + settings, () -> {
                     try {
-                        HyMiRecArtifact.Bundle bundle = artifact.bundle("hymirec-eval", ctx.seed(), ctx.threads());
+                        InterestArtifact.Bundle bundle = artifact.bundle("hymirec-eval", ctx.seed(), ctx.threads());
                         return OnlineRimirec.Served.setUp(http, bundle.zip(), bundle.tree(), artifact.itemVectors(), ctx);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);

@@ -9,6 +9,7 @@ import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Settings;
+import io.rimirec.tools.train.interest.InterestArtifact;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,12 +60,12 @@ class HyMiRecTest {
     @Test
     void servableArtifactMatchesTheNetworkThroughOnnxRuntimeAndPacksIntoABundle() throws Exception {
         Settings s = small("hymirec").with("epochs", 3);
-        HyMiRecArtifact a = HyMiRec.servable(NeuralBaselinesTest.task.train(), s, new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
+        InterestArtifact a = HyMiRec.servable(NeuralBaselinesTest.task.train(), s, new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
         // export itself fails above 1e-3; a faithful graph is far closer
         assertTrue(a.parityMaxAbsDiff() < 1e-4, "parity " + a.parityMaxAbsDiff());
         assertNotNull(a.codebook(), "the light model reads through the codebook it is served with");
         assertEquals(180, a.itemVectors().length);
-        HyMiRecArtifact.Bundle packed = a.bundle("hymirec-test", 3, 1);
+        InterestArtifact.Bundle packed = a.bundle("hymirec-test", 3, 1);
         ModelBundle bundle = BundleArchive.read(packed.zip(), Long.MAX_VALUE);
         assertTrue(bundle.hasPart(BundleManifest.PART_INTEREST_MODEL) && bundle.hasPart(BundleManifest.PART_CODEBOOK), bundle.manifest().parts().toString());
         try (InterestModel model = InterestModel.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
@@ -101,7 +102,7 @@ class HyMiRecTest {
     @Test
     void withoutTheLightModelTheGraphReadsOnlyRecentItems() throws Exception {
         Settings s = small("hymirec-nolight").with("epochs", 2);
-        HyMiRecArtifact a = HyMiRec.servable(NeuralBaselinesTest.task.train(), s, new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
+        InterestArtifact a = HyMiRec.servable(NeuralBaselinesTest.task.train(), s, new FitContext(3, 1, new PrintStream(OutputStream.nullOutputStream())));
         assertTrue(a.parityMaxAbsDiff() < 1e-4, "parity " + a.parityMaxAbsDiff());
         assertNull(a.codebook());
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("im");

@@ -1,10 +1,9 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.interest;
 
-import io.rimirec.tools.util.MoreFiles;
-import io.rimirec.core.codebook.Codebook;
-import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.cluster.HierarchicalKMeans;
 import io.rimirec.core.cluster.TreeOptions;
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.hymirec.InterestModel;
 import io.rimirec.core.hymirec.InterestModelManifest;
 import io.rimirec.core.json.Json;
@@ -12,10 +11,10 @@ import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.tree.CircleTree;
 import io.rimirec.core.vector.Metric;
 import io.rimirec.tools.bundle.BundlePacker;
-import io.rimirec.tools.eval.FitContext;
-import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.util.MoreFiles;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A fitted HyMiRec model as serving needs it (docs/hymirec.md): the items' vectors (the model's item table, what the
  * index must hold), the codebook the light model reads through, and the {@code interest_model} part (manifest + ONNX
  * graph), proven at export to give the training network's interest vectors through ONNX Runtime.
  */
-public final class HyMiRecArtifact {
+public final class InterestArtifact {
 
     /** Largest |ONNX - training network| tolerated at export, per interest-vector component (unit vectors). */
     static final double PARITY_TOLERANCE = 1e-3;
@@ -46,7 +46,7 @@ public final class HyMiRecArtifact {
     private final byte[] onnx;
     private final double parityMaxAbsDiff;
 
-    private HyMiRecArtifact(float[][] itemVectors, Codebook codebook, byte[] manifest, byte[] onnx, double parityMaxAbsDiff) {
+    private InterestArtifact(float[][] itemVectors, Codebook codebook, byte[] manifest, byte[] onnx, double parityMaxAbsDiff) {
         this.itemVectors = itemVectors;
         this.codebook = codebook;
         this.manifest = manifest;
@@ -54,15 +54,19 @@ public final class HyMiRecArtifact {
         this.parityMaxAbsDiff = parityMaxAbsDiff;
     }
 
-    /** Exports {@code model} right after its fit and checks ONNX Runtime against the network on training histories. */
-    static HyMiRecArtifact export(HyMiRec.Model model, TrainingData data, FitContext ctx) {
+    /**
+     * Exports a fitted network and checks ONNX Runtime against it on histories cut from {@code sequences}.
+     *
+     * @throws IllegalStateException when the exported graph does not reproduce the network
+     */
+    public static InterestArtifact export(InterestNetwork model, List<int[]> sequences, PrintStream log) {
         byte[] onnx = model.exporter().toBytes();
         byte[] manifest = manifestJson(model);
-        float[][] items = model.itemTable();
+        float[][] items = model.itemVectors();
         Codebook codebook = model.codebook();
         double diff;
         try (InterestModel served = open(manifest, onnx, items[0].length, codebook)) {
-            diff = parity(model, served, items, data);
+            diff = parity(model, served, items, sequences);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,15 +74,14 @@ public final class HyMiRecArtifact {
             throw new IllegalStateException("the exported interest model differs from the trained network by " + diff
                 + " (tolerance " + PARITY_TOLERANCE + "): the ONNX export is wrong");
         }
-        ctx.log().printf(Locale.ROOT, "hymirec: interest model exported to ONNX, parity with the network %.2e over %d histories%n",
+        log.printf(Locale.ROOT, "hymirec: interest model exported to ONNX, parity with the network %.2e over %d histories%n",
             diff, PARITY_HISTORIES);
-        return new HyMiRecArtifact(items, codebook, manifest, onnx, diff);
+        return new InterestArtifact(items, codebook, manifest, onnx, diff);
     }
 
     /** The same histories through the network and through core's {@link InterestModel} (what the plugin runs). */
-    private static double parity(HyMiRec.Model model, InterestModel served, float[][] items, TrainingData data) {
+    private static double parity(InterestNetwork model, InterestModel served, float[][] items, List<int[]> sequences) {
         List<int[]> histories = new ArrayList<>();
-        List<int[]> sequences = data.sequences();
         for (int i = 0; i < sequences.size() && histories.size() < PARITY_HISTORIES; i += Math.max(1, sequences.size() / PARITY_HISTORIES)) {
             int[] s = sequences.get(i);
             int cut = 1 + (histories.size() * 37) % s.length; // lengths from 1 to the whole sequence
@@ -101,10 +104,10 @@ public final class HyMiRecArtifact {
         return max;
     }
 
-    private static byte[] manifestJson(HyMiRec.Model model) {
+    private static byte[] manifestJson(InterestNetwork model) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("vector_dimension", model.dim());
-        inputs.put("max_recent", model.maxRecent());
+        inputs.put("max_recent", model.config().maxLen());
         inputs.put("max_long", model.maxLong());
         if (model.maxLong() > 0) {
             inputs.put("long_input", model.codebook() != null ? InterestModelManifest.LongInput.CODEBOOK.id() : InterestModelManifest.LongInput.VECTORS.id());
@@ -117,8 +120,9 @@ public final class HyMiRecArtifact {
         m.put("format_version", InterestModelManifest.FORMAT_VERSION);
         m.put("files", Map.of("model", ONNX_FILE));
         m.put("inputs", inputs);
-        m.put("output", Map.of("interests", model.interestCount(), "dimension", model.dim()));
-        m.put("model", Map.of("kind", "hymirec", "settings", new java.util.TreeMap<>(model.settingsMap())));
+        m.put("output", Map.of("interests", model.config().interests(), "dimension", model.dim()));
+        m.put("model", Map.of("kind", "hymirec", "settings", new TreeMap<>(model.config().toMap()), "item_vectors",
+            model.frozen() ? "given" : "learned"));
         return Json.write(m);
     }
 

@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,9 +10,9 @@ import java.util.List;
  * A batch of histories as tensors: the last {@code maxLen} items of each, right-aligned (the newest item in the
  * last column), as int64 ids {@code item + 1} with 0 for padding, and a float mask (1 = item).
  */
-record Histories(NDArray ids, NDArray mask, int batch, int maxLen) {
+public record Histories(NDArray ids, NDArray mask, int batch, int maxLen) {
 
-    static Histories of(NDManager m, List<int[]> histories, int maxLen) {
+    public static Histories of(NDManager m, List<int[]> histories, int maxLen) {
         int b = histories.size();
         long[] ids = new long[b * maxLen];
         float[] mask = new float[b * maxLen];

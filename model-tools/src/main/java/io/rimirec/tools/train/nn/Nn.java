@@ -1,12 +1,15 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+
+import java.util.Random;
 
 /**
  * The layers the baselines are built from, as functions of {@link Params}. Written out because DJL's transformer
@@ -20,10 +23,10 @@ import ai.djl.nn.norm.LayerNorm;
  * gradients, now and then NaN (the HyMiRec divergence, docs/hymirec.md). {@code add(Number)} / {@code sub(Number)}
  * are safe (their backward does not read the constant), and arrays without gradients (masks) are unaffected.
  */
-final class Nn {
+public final class Nn {
 
     /** Additive bias for masked attention logits. */
-    static final float NEG = -1e9f;
+    public static final float NEG = -1e9f;
 
     private Nn() {}
 
@@ -31,32 +34,32 @@ final class Nn {
      * {@code x * s} with the constant in torch-owned memory ({@code full}), so the autograd graph keeps it alive
      * whatever happens to the Java handle; see the class comment for why not {@code x.mul(s)}.
      */
-    static NDArray scale(NDArray x, float s) {
+    public static NDArray scale(NDArray x, float s) {
         try (NDArray c = x.getManager().full(new Shape(), s)) {
             return x.mul(c);
         }
     }
 
-    static NDArray linear(NDArray x, Params p, String name) {
+    public static NDArray linear(NDArray x, Params p, String name) {
         return x.matMul(p.get(name + ".w")).add(p.get(name + ".b"));
     }
 
-    static NDArray layerNorm(NDArray x, Params p, String name) {
+    public static NDArray layerNorm(NDArray x, Params p, String name) {
         long d = x.getShape().get(x.getShape().dimension() - 1);
         return LayerNorm.layerNorm(x, new Shape(d), p.get(name + ".g"), p.get(name + ".b"), 1e-5f).singletonOrThrow();
     }
 
-    static NDArray dropout(NDArray x, float rate, boolean training) {
+    public static NDArray dropout(NDArray x, float rate, boolean training) {
         return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }
 
     /** Rows of {@code table} for int64 {@code ids} of any shape: result has shape ids.shape + [d]. */
-    static NDArray lookup(NDArray table, NDArray ids) {
+    public static NDArray lookup(NDArray table, NDArray ids) {
         return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
     /** Int64 ids {@code [rows, cols]} from Java. */
-    static NDArray ids(NDManager m, long[] data, int rows, int cols) {
+    public static NDArray ids(NDManager m, long[] data, int rows, int cols) {
         return m.create(data, new Shape(rows, cols));
     }
 
@@ -66,7 +69,7 @@ final class Nn {
      * @param x    [b, l, d]
      * @param bias additive, broadcastable to [b, heads, l, l] (0 = attend, {@link #NEG} = masked)
      */
-    static NDArray selfAttention(NDArray x, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
+    public static NDArray selfAttention(NDArray x, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
         return attention(x, x, p, name, heads, bias, dropout, training);
     }
 
@@ -74,7 +77,7 @@ final class Nn {
      * Multi-head attention of queries {@code xq} [b, lq, d] over keys/values {@code xkv} [b, lk, d], projections
      * {@code name.q/k/v/o}; {@code bias} is additive, broadcastable to [b, heads, lq, lk].
      */
-    static NDArray attention(NDArray xq, NDArray xkv, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
+    public static NDArray attention(NDArray xq, NDArray xkv, Params p, String name, int heads, NDArray bias, float dropout, boolean training) {
         long b = xq.getShape().get(0);
         long lq = xq.getShape().get(1);
         long lk = xkv.getShape().get(1);
@@ -90,7 +93,7 @@ final class Nn {
     }
 
     /** Parameters of one {@link #block}: {@code name.ln1}, {@code name.att}, {@code name.ln2}, {@code name.ff1/ff2}. */
-    static void defineBlock(Params p, String name, int d) {
+    public static void defineBlock(Params p, String name, int d) {
         p.norm(name + ".ln1", d);
         defineAttention(p, name + ".att", d);
         p.norm(name + ".ln2", d);
@@ -102,7 +105,7 @@ final class Nn {
      * One pre-LayerNorm transformer block (self-attention, then a point-wise ReLU feed-forward layer, each with
      * dropout and a residual connection); {@code keep} [b, l, 1] zeroes padding positions after each half.
      */
-    static NDArray block(NDArray x, Params p, String name, int heads, NDArray bias, NDArray keep, float dropout, boolean training) {
+    public static NDArray block(NDArray x, Params p, String name, int heads, NDArray bias, NDArray keep, float dropout, boolean training) {
         NDArray h = layerNorm(x, p, name + ".ln1");
         x = x.add(dropout(selfAttention(h, p, name + ".att", heads, bias, dropout, training), dropout, training));
         h = layerNorm(x, p, name + ".ln2");
@@ -111,18 +114,18 @@ final class Nn {
     }
 
     /** Rows scaled to unit L2 norm over the last axis. */
-    static NDArray l2Normalize(NDArray x) {
+    public static NDArray l2Normalize(NDArray x) {
         return x.div(x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt());
     }
 
-    static void defineAttention(Params p, String name, int d) {
+    public static void defineAttention(Params p, String name, int d) {
         for (String part : new String[] {"q", "k", "v", "o"}) {
             p.dense(name + "." + part, d, d);
         }
     }
 
     /** [l, l] additive causal bias: position i sees positions <= i. */
-    static NDArray causalBias(NDManager m, int l) {
+    public static NDArray causalBias(NDManager m, int l) {
         float[] bias = new float[l * l];
         for (int i = 0; i < l; i++) {
             for (int j = i + 1; j < l; j++) {
@@ -133,13 +136,44 @@ final class Nn {
     }
 
     /** [b, l] mask (1 = item, 0 = padding) to an additive key bias [b, 1, 1, l]. */
-    static NDArray keyBias(NDArray mask) {
+    public static NDArray keyBias(NDArray mask) {
         return mask.sub(1f).mul(-NEG).expandDims(1).expandDims(1);
     }
 
     /** Mean cross-entropy of picking {@code targets} (int64 [b]) from {@code logits} [b, c]. */
-    static NDArray crossEntropy(NDArray logits, NDArray targets) {
+    public static NDArray crossEntropy(NDArray logits, NDArray targets) {
         long b = targets.getShape().get(0);
         return logits.logSoftmax(1).gather(targets.reshape(b, 1), 1).neg().mean();
+    }
+
+    /**
+     * Cross-entropy of each row's target: a softmax over the whole catalogue ({@code negatives} = 0) or over the target
+     * and {@code negatives} shared uniform negatives (a negative that is the row's own target is masked out).
+     *
+     * @param user  [b, d] query vectors
+     * @param items [numItems, d] output vectors
+     */
+    public static NDArray softmaxLoss(NDManager m, NDArray user, NDArray items, long[] targets, int negatives, int numItems, Random rnd) {
+        int b = targets.length;
+        NDArray t = m.create(targets);
+        if (negatives <= 0) {
+            return crossEntropy(user.matMul(items.transpose()), t);
+        }
+        long[] neg = new long[negatives];
+        for (int i = 0; i < negatives; i++) {
+            neg[i] = rnd.nextInt(numItems);
+        }
+        float[] hitBias = new float[b * negatives];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < negatives; i++) {
+                if (neg[i] == targets[r]) {
+                    hitBias[r * negatives + i] = NEG;
+                }
+            }
+        }
+        NDArray pos = user.mul(lookup(items, t)).sum(new int[] {1}, true);
+        NDArray negLogits = user.matMul(lookup(items, m.create(neg)).transpose()).add(m.create(hitBias, new Shape(b, negatives)));
+        NDArray logits = pos.concat(negLogits, 1);
+        return crossEntropy(logits, m.zeros(new Shape(b), DataType.INT64));
     }
 }

@@ -1,28 +1,26 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.rimirec.tools.eval.LossCurve;
-import io.rimirec.tools.train.nn.OptimizerStep;
 
 import java.io.PrintStream;
 import java.util.Map;
 
 /** Adam over a {@link Params} set, one epoch at a time, recording the mean loss per epoch in a {@link LossCurve}. */
-final class TrainLoop {
+public final class TrainLoop {
 
     /** Computes one step's scalar loss in the given (step-scoped) manager. */
-    interface Step {
+    public interface Step {
         NDArray loss(NDManager m, int index);
     }
 
     private final Params params;
     private final Optimizer adam;
 
-    TrainLoop(Params params, float learningRate, float weightDecay) {
+    public TrainLoop(Params params, float learningRate, float weightDecay) {
         this.params = params;
         this.adam = Optimizer.adam()
             .optLearningRateTracker(Tracker.fixed(learningRate))
@@ -32,7 +30,7 @@ final class TrainLoop {
     }
 
     /** Runs {@code steps} optimisation steps and adds their mean loss to {@code curve} as epoch {@code epoch}. */
-    void epoch(int epoch, int steps, Step step, LossCurve curve, PrintStream log) {
+    public void epoch(int epoch, int steps, Step step, LossCurve curve, PrintStream log) {
         long t0 = System.nanoTime();
         double sum = 0;
         for (int i = 0; i < steps; i++) {

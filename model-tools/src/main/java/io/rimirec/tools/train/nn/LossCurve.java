@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval;
+package io.rimirec.tools.train.nn;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -29,6 +29,13 @@ public final class LossCurve {
     public LossCurve(String what, long candidates) {
         this.what = what;
         this.chance = Math.log(candidates);
+    }
+
+    /** The curve of a softmax over all {@code numItems} items ({@code negatives} = 0) or over 1 positive + {@code negatives}. */
+    public static LossCurve softmax(int negatives, int numItems) {
+        return negatives <= 0
+            ? new LossCurve("softmax over all " + numItems + " items", numItems)
+            : new LossCurve("sampled softmax, 1 positive + " + negatives + " negatives", 1L + negatives);
     }
 
     public void add(int epoch, double meanLoss, double seconds, PrintStream log) {

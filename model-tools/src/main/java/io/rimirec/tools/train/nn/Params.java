@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,26 +13,26 @@ import java.util.Random;
  * A model's named parameters as plain NDArrays, initialised from a seeded Java {@link Random} (so weights do not
  * depend on torch's global generator), with gradients until {@link #freeze()}.
  */
-final class Params implements AutoCloseable {
+public final class Params implements AutoCloseable {
 
     private final NDManager manager;
     private final Random rnd;
     private final Map<String, NDArray> map = new LinkedHashMap<>();
 
-    Params(long seed) {
+    public Params(long seed) {
         this.manager = Torch.engine().newBaseManager();
         this.rnd = new Random(seed);
     }
 
-    NDManager manager() {
+    public NDManager manager() {
         return manager;
     }
 
-    Map<String, NDArray> all() {
+    public Map<String, NDArray> all() {
         return Collections.unmodifiableMap(map);
     }
 
-    NDArray get(String name) {
+    public NDArray get(String name) {
         NDArray a = map.get(name);
         if (a == null) {
             throw new IllegalArgumentException("no parameter [" + name + "]; have " + map.keySet());
@@ -41,7 +41,7 @@ final class Params implements AutoCloseable {
     }
 
     /** Gaussian N(0, std^2). */
-    NDArray normal(String name, double std, long... shape) {
+    public NDArray normal(String name, double std, long... shape) {
         float[] v = new float[(int) new Shape(shape).size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (rnd.nextGaussian() * std);
@@ -50,7 +50,7 @@ final class Params implements AutoCloseable {
     }
 
     /** Xavier-uniform weight {@code [in, out]} and zero bias {@code [out]}, as {@code name.w} and {@code name.b}. */
-    void dense(String name, int in, int out) {
+    public void dense(String name, int in, int out) {
         float bound = (float) Math.sqrt(6.0 / (in + out));
         float[] w = new float[in * out];
         for (int i = 0; i < w.length; i++) {
@@ -61,12 +61,12 @@ final class Params implements AutoCloseable {
     }
 
     /** LayerNorm gain (ones) and bias (zeros), as {@code name.g} and {@code name.b}. */
-    void norm(String name, int d) {
+    public void norm(String name, int d) {
         put(name + ".g", manager.ones(new Shape(d)));
         put(name + ".b", manager.zeros(new Shape(d)));
     }
 
-    NDArray put(String name, NDArray value) {
+    public NDArray put(String name, NDArray value) {
         if (map.containsKey(name)) {
             throw new IllegalArgumentException("parameter [" + name + "] defined twice");
         }
@@ -75,12 +75,12 @@ final class Params implements AutoCloseable {
         return value;
     }
 
-    long count() {
+    public long count() {
         return map.values().stream().mapToLong(NDArray::size).sum();
     }
 
     /** After training: no more gradients, so inference builds no autograd graph and may run on any thread. */
-    void freeze() {
+    public void freeze() {
         for (NDArray a : map.values()) {
             a.setRequiresGradient(false);
         }

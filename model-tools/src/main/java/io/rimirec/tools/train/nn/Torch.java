@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.nn;
 
 import ai.djl.engine.Engine;
 
@@ -12,13 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * singleton and torch's random generator (dropout) is global, so two fits at once would fail or lose
  * determinism. Inference on frozen parameters may run concurrently.
  */
-final class Torch {
+public final class Torch {
 
-    static final ReentrantLock TRAINING = new ReentrantLock();
+    public static final ReentrantLock TRAINING = new ReentrantLock();
 
     private Torch() {}
 
-    static synchronized Engine engine() {
+    public static synchronized Engine engine() {
         System.setProperty("ai.djl.offline", "true");
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");

@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.interest;
 
 import java.util.Locale;
 
@@ -11,9 +11,9 @@ import java.util.Locale;
  *
  * <p>Runs on detached values in Java; the loss over the chosen pairs is computed by the model with gradients.
  */
-final class Dmil {
+public final class Dmil {
 
-    enum Matching {
+    public enum Matching {
         HUNGARIAN, MAX;
 
         static Matching of(String text) {
@@ -34,7 +34,7 @@ final class Dmil {
      *
      * @return the group (0..s-1) of each target
      */
-    static int[] cluster(float[][] targets, int s, int iterations) {
+    public static int[] cluster(float[][] targets, int s, int iterations) {
         int n = targets.length;
         if (s < 1) {
             throw new IllegalArgumentException("number of groups must be >= 1, got " + s);
@@ -96,7 +96,7 @@ final class Dmil {
     }
 
     /** Unit mean direction of each group's targets; null for an empty group. */
-    static float[][] centroids(float[][] targets, int[] group, int s) {
+    public static float[][] centroids(float[][] targets, int[] group, int s) {
         int d = targets.length == 0 ? 0 : targets[0].length;
         float[][] sum = new float[s][];
         for (int i = 0; i < targets.length; i++) {
@@ -123,7 +123,7 @@ final class Dmil {
      * @param interests s interest vectors
      * @param targets   the example's window targets (possibly fewer than w near the end of a sequence)
      */
-    static int[] assign(float[][] interests, float[][] targets, Matching matching, int iterations) {
+    public static int[] assign(float[][] interests, float[][] targets, Matching matching, int iterations) {
         int s = interests.length;
         int[] out = new int[targets.length];
         if (matching == Matching.MAX) {
@@ -162,7 +162,7 @@ final class Dmil {
         return out;
     }
 
-    static float[] unit(float[] v) {
+    public static float[] unit(float[] v) {
         double n = 0;
         for (float x : v) {
             n += (double) x * x;
@@ -175,7 +175,7 @@ final class Dmil {
         return out;
     }
 
-    static double dot(float[] a, float[] b) {
+    public static double dot(float[] a, float[] b) {
         double s = 0;
         for (int x = 0; x < a.length; x++) {
             s += (double) a[x] * b[x];

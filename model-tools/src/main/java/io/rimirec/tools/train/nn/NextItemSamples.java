@@ -1,6 +1,4 @@
-package io.rimirec.tools.eval.neural;
-
-import io.rimirec.tools.eval.TrainingData;
+package io.rimirec.tools.train.nn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,22 +11,23 @@ import java.util.Random;
  * from {@code [0, window)} (window 1 = the next item; a wider window teaches "what comes soon", which is what
  * protocol A's ten targets ask for).
  */
-final class NextItemSamples {
+public final class NextItemSamples {
 
-    private final TrainingData data;
+    private final List<int[]> sequences;
     private final int window;
 
-    NextItemSamples(TrainingData data, int window) {
+    /** @param sequences each user's items in order (item indexes) */
+    public NextItemSamples(List<int[]> sequences, int window) {
         if (window < 1) {
             throw new IllegalArgumentException("target window must be >= 1, got " + window);
         }
-        this.data = data;
+        this.sequences = sequences;
         this.window = window;
     }
 
     /** One epoch of (sequence, t) pairs, shuffled: every position, or {@code perUser} random ones per sequence. */
-    long[] epoch(int perUser, Random rnd) {
-        List<int[]> seqs = data.sequences();
+    public long[] epoch(int perUser, Random rnd) {
+        List<int[]> seqs = sequences;
         long total = 0;
         for (int[] s : seqs) {
             total += s.length < 2 ? 0 : perUser > 0 ? perUser : s.length - 1;
@@ -60,11 +59,11 @@ final class NextItemSamples {
     }
 
     /** Histories (up to {@code maxLen} items before t) and targets for {@code samples[from, to)}. */
-    Batch batch(long[] samples, int from, int to, int maxLen, Random rnd) {
+    public Batch batch(long[] samples, int from, int to, int maxLen, Random rnd) {
         List<int[]> hist = new ArrayList<>(to - from);
         long[] targets = new long[to - from];
         for (int i = from; i < to; i++) {
-            int[] seq = data.sequences().get((int) (samples[i] >>> 32));
+            int[] seq = sequences.get((int) (samples[i] >>> 32));
             int t = (int) samples[i];
             hist.add(Arrays.copyOfRange(seq, Math.max(0, t - maxLen), t));
             int ahead = Math.min(window, seq.length - t);
@@ -73,7 +72,7 @@ final class NextItemSamples {
         return new Batch(hist, targets);
     }
 
-    record Batch(List<int[]> histories, long[] targets) {}
+    public record Batch(List<int[]> histories, long[] targets) {}
 
     private static long pack(int u, int t) {
         return ((long) u << 32) | t;

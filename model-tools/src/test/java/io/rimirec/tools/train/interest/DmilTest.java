@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.interest;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.neural;
+package io.rimirec.tools.train.interest;
 
 import java.util.Arrays;
 
@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The Hungarian algorithm (Kuhn–Munkres with potentials, O(n³)): an assignment of rows to columns of a square
  * matrix with the largest total value, as DMIL needs to match interest vectors to target groups.
  */
-final class Hungarian {
+public final class Hungarian {
 
     private Hungarian() {}
 
@@ -14,7 +14,7 @@ final class Hungarian {
      * Column of each row in an assignment that maximises {@code Σ value[r][col[r]]}; every column is used once.
      * Values must be finite; ties are broken deterministically (same matrix, same answer).
      */
-    static int[] maximize(double[][] value) {
+    public static int[] maximize(double[][] value) {
         int n = value.length;
         double[][] cost = new double[n][];
         for (int r = 0; r < n; r++) {
@@ -33,7 +33,7 @@ final class Hungarian {
     }
 
     /** Column of each row in an assignment with the smallest total cost (1-based arrays with a virtual column 0). */
-    static int[] minimize(double[][] cost) {
+    public static int[] minimize(double[][] cost) {
         int n = cost.length;
         double[] u = new double[n + 1];
         double[] v = new double[n + 1];
