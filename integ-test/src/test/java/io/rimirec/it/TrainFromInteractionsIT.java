@@ -136,19 +136,21 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         assertEquals(0, cli("train", "--interactions", interactions.toString(), "--items", catalogue.toString(), "--out", out.toString(),
             "--name", model, "--vector-field", "embedding", "--validation-share", "0.25", "--threads", "2", "--set", "maxHistory=10", "--set", "recent=5", "--set", "width=16",
             "--set", "heads=2", "--set", "ffn=32", "--set", "dropout=0", "--set", "epochs=4", "--set", "samplesPerUser=2", "--set", "towerMaxSlice=10",
-            "--set", "towerWidth=16", "--set", "towerEpochs=3", "--set", "towerSamples=2", "--set", "negatives=16"));
+            "--set", "towerWidth=16", "--set", "towerEpochs=3", "--set", "towerSamples=2", "--set", "negatives=16",
+            // and a HyMiRec interest model on the same vectors, in the same bundle
+            "--hymirec", "--set", "hymirec.maxLen=10", "--set", "hymirec.longLen=16", "--set", "hymirec.coarse=2", "--set", "hymirec.blocks=1",
+            "--set", "hymirec.batch=64", "--set", "hymirec.lr=0.01", "--set", "hymirec.epochs=4", "--set", "hymirec.perUser=4"));
         JsonNode report = JsonHttp.MAPPER.readTree(out.resolve("report.json").toFile());
         assertEquals("content", report.at("/settings/vectors").asText(), "the items file's vectors are used as they are");
+        JsonNode losses = report.at("/interest_model/loss_curve");
+        assertTrue(losses.get(losses.size() - 1).asDouble() < losses.get(0).asDouble(), report.path("interest_model").toString());
+        assertEquals(DIM, report.at("/interest_model/settings/dim").asInt(), "the interest model reads the items' vectors as they are");
         assertTrue(ImageIO.read(out.resolve("report.png").toFile()).getWidth() >= 480, "the loss curves are drawn");
         assertTrue(Files.readString(out.resolve("report.txt")).contains("generator coverage"), "report.txt");
         assertEquals(121, report.at("/items/with_vector").asInt(), report.path("items").toString());
-        JsonNode offline = null;
-        for (JsonNode row : report.at("/held_out_check/rows")) {
-            if (row.path("method").asText().equals("rimirec-b4")) {
-                offline = row;
-            }
-        }
-        assertTrue(offline != null, report.path("held_out_check").toString());
+        JsonNode offline = row(report, "rimirec-b4");
+        JsonNode offlineHymirec = row(report, "hymirec");
+        assertTrue(offline != null && offlineHymirec != null, report.path("held_out_check").toString());
 
         String url = cluster.httpUris().get(0);
         assertEquals(0, cli("model", "upload", "--url", url, "--id", model, out.resolve("bundle.zip").toString()));
@@ -167,34 +169,13 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         assertEquals("New arrival", fresh.path("title").asText(), "an item no one touched is served with its fields");
         assertTrue(!fresh.path("circle_leaf").asText().isEmpty(), "placed in the tree: " + fresh);
 
-        // Replay the held-out check through the cluster.
+        // Replay the held-out check through the cluster, with both strategies on the same index.
         List<String> lines = Files.readAllLines(out.resolve(TrainRun.HELD_OUT_FILE));
         assertEquals(report.at("/held_out_check/users").asInt(), lines.size());
-        double recall20 = 0;
-        double recall50 = 0;
-        double hit20 = 0;
-        for (String line : lines) {
-            JsonNode u = JsonHttp.MAPPER.readTree(line);
-            List<String> history = new ArrayList<>();
-            u.path("history").forEach(h -> history.add(h.asText()));
-            Set<String> targets = new HashSet<>();
-            u.path("targets").forEach(t -> targets.add(t.asText()));
-            JsonNode answer = rest.search(index, Map.of("size", 50, "_source", false,
-                "query", Map.of("rimirec", Map.of("history", history, "size", 50, "beams", 4, "ef_search", 200))));
-            List<String> ids = Rest.ids(answer);
-            assertTrue(ids.stream().allMatch(id -> id.startsWith("sku-")), ids.toString());
-            assertTrue(ids.stream().noneMatch(history::contains), "history excluded");
-            long h20 = ids.stream().limit(20).filter(targets::contains).count();
-            long h50 = ids.stream().limit(50).filter(targets::contains).count();
-            recall20 += (double) h20 / targets.size();
-            recall50 += (double) h50 / targets.size();
-            hit20 += h20 > 0 ? 1 : 0;
-        }
-        int n = lines.size();
-        assertEquals(first(offline.path("Recall@20")), 100 * recall20 / n, 0.006, "Recall@20 online vs the report's offline " + offline);
-        assertEquals(first(offline.path("Recall@50")), 100 * recall50 / n, 0.006, "Recall@50 online vs offline " + offline);
-        assertEquals(first(offline.path("HitRate@20")), 100 * hit20 / n, 0.006, "HitRate@20 online vs offline " + offline);
+        assertOnlineEqualsOffline(index, lines, Map.of("beams", 4), offline);
         assertTrue(first(offline.path("Recall@20")) > 50, "genre users are found: " + offline);
+        assertOnlineEqualsOffline(index, lines, Map.of("strategy", "hymirec"), offlineHymirec);
+        assertTrue(first(offlineHymirec.path("Recall@20")) > 50, "genre users are found by their interests too: " + offlineHymirec);
 
         // An index that keeps the vectors under another name than the bundle's: the query names it with [field].
         String renamed = rest.uniqueIndexName("renamed");
@@ -216,6 +197,48 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         List<String> original = Rest.ids(rest.search(index, Map.of("size", 20, "query", Map.of("rimirec", Map.of("history", history, "size", 20,
             "beams", 4, "ef_search", 200)))));
         assertEquals(original, named, "the same items from the same vectors under another name");
+    }
+
+    /** The held-out check's row of {@code method} in a training report, or null. */
+    private static JsonNode row(JsonNode report, String method) {
+        for (JsonNode row : report.at("/held_out_check/rows")) {
+            if (row.path("method").asText().equals(method)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Queries {@code index} for every held-out user (their history, size 50, the model from the index's pipeline) with
+     * {@code options} added to the clause, and checks Recall@20/50 and HitRate@20 against the report's offline row.
+     */
+    private void assertOnlineEqualsOffline(String index, List<String> heldOut, Map<String, Object> options, JsonNode offline) throws Exception {
+        double recall20 = 0;
+        double recall50 = 0;
+        double hit20 = 0;
+        for (String line : heldOut) {
+            JsonNode u = JsonHttp.MAPPER.readTree(line);
+            List<String> history = new ArrayList<>();
+            u.path("history").forEach(h -> history.add(h.asText()));
+            Set<String> targets = new HashSet<>();
+            u.path("targets").forEach(t -> targets.add(t.asText()));
+            Map<String, Object> clause = new java.util.HashMap<>(Map.of("history", history, "size", 50, "ef_search", 200));
+            clause.putAll(options);
+            JsonNode answer = rest.search(index, Map.of("size", 50, "_source", false, "query", Map.of("rimirec", clause)));
+            List<String> ids = Rest.ids(answer);
+            assertTrue(ids.stream().allMatch(id -> id.startsWith("sku-")), ids.toString());
+            assertTrue(ids.stream().noneMatch(history::contains), "history excluded");
+            long h20 = ids.stream().limit(20).filter(targets::contains).count();
+            long h50 = ids.stream().limit(50).filter(targets::contains).count();
+            recall20 += (double) h20 / targets.size();
+            recall50 += (double) h50 / targets.size();
+            hit20 += h20 > 0 ? 1 : 0;
+        }
+        int n = heldOut.size();
+        assertEquals(first(offline.path("Recall@20")), 100 * recall20 / n, 0.006, options + ": Recall@20 online vs the report's offline " + offline);
+        assertEquals(first(offline.path("Recall@50")), 100 * recall50 / n, 0.006, options + ": Recall@50 online vs offline " + offline);
+        assertEquals(first(offline.path("HitRate@20")), 100 * hit20 / n, 0.006, options + ": HitRate@20 online vs offline " + offline);
     }
 
     /** "12.34 (0.56)" → 12.34 */

@@ -9,15 +9,16 @@ import io.rimirec.tools.eval.check.HeldOutCheck;
 import io.rimirec.tools.eval.report.LossChart;
 import io.rimirec.tools.opensearch.EventsIndexReader;
 import io.rimirec.tools.opensearch.JsonHttp;
+import io.rimirec.tools.train.interest.InterestConfig;
 import io.rimirec.tools.train.pipeline.FitSettings;
 import io.rimirec.tools.train.pipeline.TrainRun;
 import org.opensearch.client.RestClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -70,9 +71,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output folder")
     Path out;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override one fit setting (repeatable), e.g. --set c=100 --set epochs=10; "
-        + "the names are printed with the defaults")
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override one fit setting (repeatable), e.g. --set c=100 --set epochs=10, "
+        + "or an interest model's with --hymirec: --set hymirec.epochs=5; the names are printed with the defaults")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--hymirec", description = "also fit a HyMiRec interest model on the same item vectors and codebook and put it in the bundle, "
+        + "so the same index also serves \"strategy\": \"hymirec\" (docs/hymirec.md); it adds minutes, about as long as the generator")
+    boolean hymirec;
+
+    /** The prefix of --set names that go to the interest model. */
+    static final String HYMIREC_SET = "hymirec.";
 
     @Option(names = "--validation-share", defaultValue = "0.1", description = "share of users whose last interactions are held out for "
         + "the check; they still train on their history (0 = no check) (default: ${DEFAULT-VALUE})")
@@ -139,19 +147,36 @@ public final class TrainCommand implements Callable<Integer> {
             lengths[lengths.length / 2], catalogue == null ? -1 : catalogue.dimension()), given);
         FitSettings settings = chosen.settings();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            settings = settings.with(e.getKey(), e.getValue());
+            if (!e.getKey().startsWith(HYMIREC_SET)) {
+                settings = settings.with(e.getKey(), e.getValue());
+            }
+        }
+        FitSettings.ChosenInterest chosenInterest = FitSettings.interestModelFor(data.numUsers(), settings.dim());
+        InterestConfig interest = chosenInterest.config();
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (e.getKey().startsWith(HYMIREC_SET)) {
+                if (!hymirec) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--set " + e.getKey() + " sets the interest model, which only "
+                        + "--hymirec fits: add --hymirec, or leave the setting out");
+                }
+                interest = interest.with(e.getKey().substring(HYMIREC_SET.length()), e.getValue());
+            }
         }
         log.println("settings (override any with --set NAME=VALUE):");
         Map<String, Object> all = settings.toMap();
         Map<String, String> why = new LinkedHashMap<>(chosen.reasons());
+        if (hymirec) {
+            interest.toMap().forEach((k, v) -> all.put(HYMIREC_SET + k, v));
+            chosenInterest.reasons().forEach((k, v) -> why.put(HYMIREC_SET + k, v));
+        }
         overrides.keySet().forEach(k -> why.put(k, "--set"));
-        all.forEach((k, v) -> log.printf(Locale.ROOT, "  %-17s %-8s %s%n", k, v, why.getOrDefault(k, "")));
+        all.forEach((k, v) -> log.printf(Locale.ROOT, "  %-26s %-9s %s%n", k, v, why.getOrDefault(k, "")));
 
         Files.createDirectories(out);
         String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, validationShare, validationMaxUsers, !noCodebook, modelName,
-            vectorField, seed, nThreads, out), log, ProgressBar.on(spec.commandLine().getErr()));
+            vectorField, seed, nThreads, out, hymirec ? interest : null), log, ProgressBar.on(spec.commandLine().getErr()));
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("command", "rimirec " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
@@ -191,6 +216,9 @@ public final class TrainCommand implements Callable<Integer> {
         parts.put("interest generator", (List<Map<String, Object>>) fit.get("generator_epochs"));
         if (fit.get("user_tower") instanceof Map<?, ?> tower) {
             parts.put("user tower", (List<Map<String, Object>>) tower.get("epochs"));
+        }
+        if (report.get("interest_model") instanceof Map<?, ?> interest) {
+            parts.put("hymirec interest model", (List<Map<String, Object>>) interest.get("epochs"));
         }
         return parts;
     }

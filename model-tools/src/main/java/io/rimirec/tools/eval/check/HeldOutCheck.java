@@ -1,12 +1,14 @@
 package io.rimirec.tools.eval.check;
 
+import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.generate.InterestGenerator;
+import io.rimirec.core.hymirec.InterestModel;
 import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.recall.UserVectors;
-import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tower.UserTower;
+import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.vector.Vectors;
 import io.rimirec.tools.eval.Metrics;
 import io.rimirec.tools.eval.TopK;
@@ -16,6 +18,7 @@ import io.rimirec.tools.train.pipeline.TrainRun;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -35,6 +38,8 @@ public final class HeldOutCheck {
 
     public static final int[] BEAMS = {1, 2, 4, 6, 8};
     public static final int[] CUTOFFS = {20, 50};
+    /** The row of the HyMiRec interest model, when the fit has one. */
+    public static final String HYMIREC = "hymirec";
 
     /** One method's row: per cutoff M, the mean Recall and HitRate with their standard errors (in percent). */
     public record Row(String method, Map<String, double[]> metrics) {
@@ -104,13 +109,18 @@ public final class HeldOutCheck {
         for (int b : BEAMS) {
             methods.add("rimirec-b" + b);
         }
+        if (fit.interestModel()) {
+            methods.add(HYMIREC);
+        }
         Map<String, List<int[]>> ranked = new LinkedHashMap<>();
         double[] covered = new double[BEAMS.length];
         methods.forEach(m -> ranked.put(m, new ArrayList<>()));
         OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
         boolean tower = fit.userTower();
         try (InterestGenerator generator = InterestGenerator.load(fit.modelDir().resolve(GeneratorArtifact.DIRECTORY), fit.tree(), sessions);
-             UserTower userTower = tower ? UserTower.load(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY), fit.tree(), sessions) : null) {
+             UserTower userTower = tower ? UserTower.load(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY), fit.tree(), sessions) : null;
+             InterestModel interests = fit.interestModel()
+                 ? InterestModel.load(BundleArchive.read(Files.readAllBytes(fit.bundle()), Long.MAX_VALUE), sessions) : null) {
             RecallPlanner planner = new RecallPlanner(generator, userTower != null ? userTower : UserVectors.MEAN_OF_SLICE,
                 RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
             for (TrainRun.HeldOutUser u : users) {
@@ -121,6 +131,10 @@ public final class HeldOutCheck {
                 ranked.get("popularity").add(TopK.select(popularity, maxM, exclude));
                 ranked.get("single-vector-knn").add(singleVector(recall, u.history(), maxM, exclude));
                 List<HistoryItem> history = recall.history(u.history());
+                if (interests != null) { // as served: the bundle's interest model, one exact search per interest, best-score merge
+                    ranked.get(HYMIREC).add(history.isEmpty() ? new int[0]
+                        : recall.recommendInterests(interests.interests(history.stream().map(HistoryItem::vector).toList(), false), maxM, exclude));
+                }
                 for (int bi = 0; bi < BEAMS.length; bi++) {
                     int b = BEAMS[bi];
                     if (history.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.rimirec.tools.eval.rimirec;
 
+import io.rimirec.core.merge.BestScoreMerge;
 import io.rimirec.core.merge.QuotaMerge;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
@@ -83,6 +84,24 @@ public final class InMemoryRecall {
             candidates.add(new QuotaMerge.CircleCandidates(c.circle().toString(), c.probability(), ids));
         }
         return QuotaMerge.merge(candidates, m, alpha).stream().mapToInt(h -> Integer.parseInt(h.item())).toArray();
+    }
+
+    /**
+     * The {@code "strategy": "hymirec"} answer with exact searches: each interest's top {@code m} by the tree's metric over
+     * every item with a vector, merged by best score ({@link BestScoreMerge}, the query's merge).
+     */
+    public int[] recommendInterests(float[][] interests, int m, BitSet exclude) {
+        List<BestScoreMerge.Candidates> lists = new ArrayList<>(interests.length);
+        int[] all = itemsUnder(CirclePath.ROOT);
+        for (float[] v : interests) {
+            List<String> ids = TopK.selectAmong(all, item -> tree.metric().similarity(v, vectors[item]), m, exclude);
+            List<Float> scores = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                scores.add((float) tree.metric().similarity(v, vectors[Integer.parseInt(id)]));
+            }
+            lists.add(new BestScoreMerge.Candidates(ids, scores));
+        }
+        return BestScoreMerge.merge(lists, m).stream().mapToInt(h -> Integer.parseInt(h.item())).toArray();
     }
 
     /** Catalogue items whose leaf lies under {@code circle}, computed once per circle. */

@@ -2,6 +2,7 @@ package io.rimirec.tools.train.pipeline;
 
 import io.rimirec.tools.train.generator.GeneratorConfig;
 import io.rimirec.tools.train.generator.GeneratorTrainer;
+import io.rimirec.tools.train.interest.InterestConfig;
 import io.rimirec.tools.train.tower.UserTowerConfig;
 import io.rimirec.tools.train.tower.UserTowerTrainer;
 
@@ -42,6 +43,29 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
 
     /** Settings and, per setting that differs from {@link #EVALUATION} or was chosen from the data, why. */
     public record Chosen(FitSettings settings, Map<String, String> reasons) {}
+
+    /** Training examples per epoch the interest model aims at ({@link #interestModelFor}). */
+    static final int INTEREST_SAMPLES_PER_EPOCH = 60_000;
+
+    /** The HyMiRec interest model's settings for a data set and, per setting changed from its defaults, why. */
+    public record ChosenInterest(InterestConfig config, Map<String, String> reasons) {}
+
+    /**
+     * Defaults of the interest model {@code rimirec train --hymirec} fits beside the circles: HyMiRec's (docs/hymirec.md),
+     * with about {@value #INTEREST_SAMPLES_PER_EPOCH} examples per epoch and 10 epochs, so the fit costs about the same on
+     * any number of users (each example runs a transformer and a softmax over the catalogue).
+     */
+    public static ChosenInterest interestModelFor(int trainingUsers, int dimension) {
+        Map<String, String> why = new LinkedHashMap<>();
+        int perUser = (int) Math.max(1, Math.min(20, Math.round((double) INTEREST_SAMPLES_PER_EPOCH / Math.max(1, trainingUsers))));
+        InterestConfig c = InterestConfig.DEFAULTS.with("perUser", Integer.toString(perUser)).with("epochs", "10")
+            .with("dim", Integer.toString(dimension));
+        why.put("perUser", perUser + ": about " + INTEREST_SAMPLES_PER_EPOCH + " examples per epoch over " + trainingUsers + " users (1 to 20 each)");
+        why.put("epochs", "10: with about " + INTEREST_SAMPLES_PER_EPOCH + " examples each");
+        why.put("dim", dimension + ": the item vectors' length (it reads and scores the served vectors, held constant)");
+        why.put("codebook", "the bundle's codebook when there is one, else the long history is read as vectors");
+        return new ChosenInterest(c, why);
+    }
 
     /**
      * Defaults for a data set: {@link #EVALUATION}, with the tree's leaf capacity, the vector dimension and the history

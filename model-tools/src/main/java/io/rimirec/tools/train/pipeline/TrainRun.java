@@ -17,6 +17,9 @@ import io.rimirec.tools.data.VectorJsonlWriter;
 import io.rimirec.tools.data.catalogue.Catalogue;
 import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.MovieLensSequences;
+import io.rimirec.tools.train.interest.InterestArtifact;
+import io.rimirec.tools.train.interest.InterestConfig;
+import io.rimirec.tools.train.interest.InterestTrainer;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 
 import java.io.BufferedWriter;
@@ -65,9 +68,11 @@ public final class TrainRun {
      * @param validationShare  share of users carved out for the held-out check (0 = none)
      * @param validationMax    at most this many validation users
      * @param vectorField      the item index's vector field, recorded in the bundle (the query and the processor read it there)
+     * @param interestModel    also fit a HyMiRec interest model on the same item vectors and codebook (null = no), so one index
+     *                         serves both strategies
      */
     public record Request(SequenceDataset interactions, Catalogue catalogue, FitSettings settings, double validationShare, int validationMax,
-                          boolean codebook, String modelName, String vectorField, long seed, int threads, Path out) {}
+                          boolean codebook, String modelName, String vectorField, long seed, int threads, Path out, InterestConfig interestModel) {}
 
     /** One carved-out user: the history the model saw (catalogue indexes) and the distinct items that came next. */
     public record HeldOutUser(String userId, int[] history, int[] targets) {}
@@ -76,8 +81,18 @@ public final class TrainRun {
      * The fit: item ids and vectors by catalogue index (null = no vector), the tree, the training sequences, the carved-out
      * users, the files written and the report of every step.
      */
-    public record Result(String[] itemIds, float[][] vectors, CircleTree tree, boolean userTower, List<int[]> trainingSequences,
-                         List<HeldOutUser> heldOut, Path bundle, Path items, Path modelDir, Map<String, Object> report) {}
+    public record Result(String[] itemIds, float[][] vectors, CircleTree tree, boolean userTower, boolean interestModel,
+                         List<int[]> trainingSequences, List<HeldOutUser> heldOut, Path bundle, Path items, Path modelDir, Map<String, Object> report) {
+
+        /** The codebook file in {@link #modelDir}, or null when none was trained. */
+        public Path codebookFile() {
+            Path file = modelDir.resolve(CODEBOOK_FILE);
+            return Files.exists(file) ? file : null;
+        }
+    }
+
+    /** The codebook's file name in the model folder. */
+    public static final String CODEBOOK_FILE = "codebook" + CodebookFormat.FILE_EXTENSION;
 
     private TrainRun() {}
 
@@ -87,6 +102,10 @@ public final class TrainRun {
         Map<String, Object> stages = new LinkedHashMap<>();
         SequenceDataset data = r.interactions();
         FitSettings fit = r.settings();
+        if (r.interestModel() != null && r.interestModel().dim() != fit.dim()) { // checked before hours of fitting, not after
+            throw new IllegalArgumentException("setting [hymirec.dim] is " + r.interestModel().dim() + " but the item vectors have length "
+                + fit.dim() + ": the interest model reads and scores the served vectors, so leave hymirec.dim out");
+        }
 
         // The catalogue: the interactions' items, then the catalogue's items no one interacted with.
         List<String> ids = new ArrayList<>(data.numItems());
@@ -198,22 +217,33 @@ public final class TrainRun {
 
         // The codebook.
         Path codebookFile = null;
+        Codebook codebook = null;
         if (r.codebook() && withVector >= CODEBOOK_MIN_ITEMS) {
             long c0 = System.nanoTime();
             float[][] present = Arrays.stream(vectors).filter(v -> v != null).toArray(float[][]::new);
-            Codebook codebook = new CodebookTrainer(CodebookOptions.defaults(Residual.COSINE).withSeed(r.seed()).withThreads(Math.max(1, r.threads())))
+            codebook = new CodebookTrainer(CodebookOptions.defaults(Residual.COSINE).withSeed(r.seed()).withThreads(Math.max(1, r.threads())))
                 .train(present, null).codebook();
-            codebookFile = modelDir.resolve("codebook" + CodebookFormat.FILE_EXTENSION);
+            codebookFile = modelDir.resolve(CODEBOOK_FILE);
             CodebookFormat.write(codebook, codebookFile);
             report.put("codebook", Map.of("layers", codebook.layers(), "codes_per_layer", codebook.k(0), "minutes", minutes(c0)));
         } else {
             report.put("codebook", r.codebook() ? "none: fewer than " + CODEBOOK_MIN_ITEMS + " items with a vector" : "none: --no-codebook");
         }
 
+        // The HyMiRec interest model, on the same vectors and codebook: one index serves both strategies.
+        Path interestDir = null;
+        if (r.interestModel() != null) {
+            long h0 = System.nanoTime();
+            interestDir = modelDir.resolve(BundleManifest.PART_INTEREST_MODEL);
+            report.put("interest_model", fitInterestModel(r.interestModel(), sequences, vectors, codebook, r.seed(), interestDir, log));
+            stages.put("interest_model_minutes", minutes(h0));
+        }
+
         // The bundle and the items to index.
         BundlePacker packer = BundlePacker.ofTree(fitted.tree()).name(r.modelName())
             .description("rimirec train on " + data.name() + ": " + fit.vectors().name().toLowerCase(Locale.ROOT) + " item vectors, circle tree, interest generator"
-                + (fitted.userTower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : ""))
+                + (fitted.userTower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : "")
+                + (interestDir != null ? ", HyMiRec interest model" : ""))
             .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY))
             .fields(new BundleManifest.Fields(r.vectorField(), BundleManifest.Fields.DEFAULT.circles(), BundleManifest.Fields.DEFAULT.leaf()));
         if (fitted.userTower()) {
@@ -221,6 +251,9 @@ public final class TrainRun {
         }
         if (codebookFile != null) {
             packer.codebook(codebookFile);
+        }
+        if (interestDir != null) {
+            packer.interestModel(interestDir);
         }
         Path bundle = r.out().resolve("bundle.zip");
         Files.write(bundle, packer.pack());
@@ -254,7 +287,57 @@ public final class TrainRun {
         report.put("minutes", stages);
         report.put("files", Map.of("bundle", bundle.toString(), "items", itemsFile.toString(), "held_out_users", heldOutFile.toString(),
             "model_parts", modelDir.toString()));
-        return new Result(itemIds, vectors, fitted.tree(), fitted.userTower(), sequences, heldOut, bundle, itemsFile, modelDir, report);
+        return new Result(itemIds, vectors, fitted.tree(), fitted.userTower(), interestDir != null, sequences, heldOut, bundle, itemsFile, modelDir,
+            report);
+    }
+
+    /**
+     * Fits the interest model over the served item vectors (held constant) and the served codebook, exports it into
+     * {@code dir} (checked against the network through ONNX Runtime) and returns its report. Items without a vector are
+     * not in the index, so they leave the training sequences as they leave a served history.
+     */
+    private static Map<String, Object> fitInterestModel(InterestConfig config, List<int[]> sequences, float[][] vectors, Codebook codebook,
+                                                        long seed, Path dir, PrintStream log) throws IOException {
+        int[] compact = new int[vectors.length];
+        List<float[]> present = new ArrayList<>();
+        for (int i = 0; i < vectors.length; i++) {
+            compact[i] = vectors[i] == null ? -1 : present.size();
+            if (vectors[i] != null) {
+                present.add(vectors[i]);
+            }
+        }
+        List<int[]> served = new ArrayList<>(sequences.size());
+        for (int[] s : sequences) {
+            int[] kept = Arrays.stream(s).map(i -> compact[i]).filter(i -> i >= 0).toArray();
+            if (kept.length >= 2) {
+                served.add(kept);
+            }
+        }
+        log.printf(Locale.ROOT, "hymirec interest model: %d sequences over %d items with a vector%s%n", served.size(), present.size(),
+            codebook != null ? ", long history read through the codebook" : ", long history read as vectors");
+        try (InterestTrainer.Fit fit = new InterestTrainer(config, seed, log).fitOnVectors(served, present.toArray(float[][]::new), codebook)) {
+            InterestArtifact artifact = InterestArtifact.export(fit.network(), served, log);
+            artifact.writeInterestModel(dir);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("settings", config.toMap());
+            m.put("parameters", fit.network().parameterCount());
+            m.put("epochs", lossEpochs(fit.curve().toMap()));
+            m.putAll(fit.curve().toMap());
+            m.putAll(fit.info());
+            m.put("onnx_parity_max_abs_diff", artifact.parityMaxAbsDiff());
+            return m;
+        }
+    }
+
+    /** The curve's losses as the report's per-epoch records (what the loss chart draws). */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> lossEpochs(Map<String, Object> curve) {
+        List<Double> losses = (List<Double>) curve.get("loss_curve");
+        List<Map<String, Object>> epochs = new ArrayList<>(losses.size());
+        for (int e = 0; e < losses.size(); e++) {
+            epochs.add(Map.of("epoch", e + 1, "train_loss", losses.get(e)));
+        }
+        return epochs;
     }
 
     /** Items held out at the end of a carved-out user's sequence: a fifth, 1 to 10. */

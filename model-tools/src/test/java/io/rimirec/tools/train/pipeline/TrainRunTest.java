@@ -2,16 +2,23 @@ package io.rimirec.tools.train.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rimirec.core.bundle.BundleArchive;
+import io.rimirec.core.bundle.BundleManifest;
+import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.hymirec.InterestModel;
+import io.rimirec.core.hymirec.InterestModelManifest;
+import io.rimirec.core.onnx.OnnxSessionFactory;
 import io.rimirec.core.util.ProgressListener;
 import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.data.catalogue.Catalogue;
 import io.rimirec.tools.eval.Synthetic;
 import io.rimirec.tools.eval.check.HeldOutCheck;
+import io.rimirec.tools.train.interest.InterestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -65,7 +72,7 @@ class TrainRunTest {
     void learnedVectorsServeTheUsersIdsAndBeatPopularity() throws Exception {
         SequenceDataset data = Synthetic.genres(300, 4, 30, 12, 7);
         FitSettings settings = small(FitSettings.EVALUATION.with("dim", "16"));
-        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, null, settings, 0.2, 1000, true, "genres", "item_vector", 42, 2, dir), QUIET,
+        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, null, settings, 0.2, 1000, true, "genres", "item_vector", 42, 2, dir, null), QUIET,
             ProgressListener.NONE);
         assertTrue(Files.size(fit.bundle()) > 0);
         List<JsonNode> items = lines(fit.items());
@@ -129,7 +136,7 @@ class TrainRunTest {
         FitSettings settings = small(FitSettings.forData(new FitSettings.DataShape(200, 121, data.numInteractions(), 12, 8), true).settings());
         assertEquals(RimirecPipeline.ItemVectors.CONTENT, settings.vectors());
         assertEquals(8, settings.dim());
-        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, 0.1, 1000, true, "shop", "item_vector", 42, 2, dir.resolve("out")),
+        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, catalogue, settings, 0.1, 1000, true, "shop", "item_vector", 42, 2, dir.resolve("out"), null),
             QUIET, ProgressListener.NONE);
         Map<String, JsonNode> byId = new HashMap<>();
         lines(fit.items()).forEach(n -> byId.put(n.get("id").asText(), n));
@@ -149,11 +156,47 @@ class TrainRunTest {
     }
 
     @Test
+    void hymirecInTheSameBundleReadsTheBundlesVectorsAndCodebook() throws Exception {
+        // 520 items: enough for the codebook, so the interest model's long history is read through it, as served.
+        SequenceDataset data = Synthetic.genres(300, 4, 130, 12, 5);
+        FitSettings settings = small(FitSettings.EVALUATION.with("dim", "16"));
+        InterestConfig interest = InterestConfig.fromMap(Map.of("dim", 16, "maxLen", 10, "longLen", 24, "coarse", 2, "blocks", 1, "batch", 64,
+            "lr", 1e-2, "epochs", 4, "perUser", 4, "dropout", 0.1));
+        TrainRun.Result fit = TrainRun.run(new TrainRun.Request(data, null, settings, 0.2, 1000, true, "both", "item_vector", 42, 2, dir, interest),
+            QUIET, ProgressListener.NONE);
+        assertTrue(fit.interestModel());
+        ModelBundle bundle = BundleArchive.read(Files.readAllBytes(fit.bundle()), Long.MAX_VALUE);
+        assertTrue(bundle.hasPart(BundleManifest.PART_GENERATOR) && bundle.hasPart(BundleManifest.PART_INTEREST_MODEL)
+            && bundle.hasPart(BundleManifest.PART_CODEBOOK), bundle.manifest().parts().toString());
+        try (InterestModel model = InterestModel.load(bundle, new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1)))) {
+            assertEquals(InterestModelManifest.LongInput.CODEBOOK, model.manifest().longInput(), "the bundle's codebook, not one of its own");
+            assertEquals(16, model.manifest().vectorDimension());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> report = (Map<String, Object>) fit.report().get("interest_model");
+        assertEquals(true, report.get("learned"), report.toString());
+        assertEquals("given", report.get("codebook_source"), report.toString());
+        assertTrue(((Number) report.get("onnx_parity_max_abs_diff")).doubleValue() < 1e-4, report.toString());
+        assertEquals(4, ((List<?>) report.get("epochs")).size());
+
+        HeldOutCheck.Result check = HeldOutCheck.run(fit, 4);
+        // Popularity cannot tell the genres apart; the interests, searched over the bundle's vectors, can.
+        HeldOutCheck.Row hymirec = check.row(HeldOutCheck.HYMIREC);
+        HeldOutCheck.Row popularity = check.row("popularity");
+        assertTrue(hymirec.recall(20) - popularity.recall(20) > 2 * Math.hypot(hymirec.recallError(20), popularity.recallError(20)),
+            "hymirec R@20 " + hymirec.recall(20) + " vs popularity " + popularity.recall(20) + ": " + check.toMap());
+    }
+
+    @Test
     void givenVectorsOfAnotherLengthThanTheSettingsAreRefused() throws Exception {
         SequenceDataset data = Synthetic.genres(50, 2, 10, 5, 1);
         FitSettings settings = FitSettings.EVALUATION.with("vectors", "content").with("dim", "8");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(new TrainRun.Request(data, null, settings,
-            0.1, 100, false, "x", "item_vector", 1, 1, dir), QUIET, ProgressListener.NONE));
+            0.1, 100, false, "x", "item_vector", 1, 1, dir, null), QUIET, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("vectors=content needs an items file") && e.getMessage().contains("--items"), e.getMessage());
+        InterestConfig wrongDim = InterestConfig.DEFAULTS.with("dim", "32");
+        IllegalArgumentException dim = assertThrows(IllegalArgumentException.class, () -> TrainRun.run(new TrainRun.Request(data, null,
+            FitSettings.EVALUATION.with("dim", "8"), 0.1, 100, false, "x", "item_vector", 1, 1, dir, wrongDim), QUIET, ProgressListener.NONE));
+        assertTrue(dim.getMessage().contains("[hymirec.dim] is 32") && dim.getMessage().contains("length 8"), dim.getMessage());
     }
 }
