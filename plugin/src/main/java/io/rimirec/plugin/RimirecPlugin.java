@@ -12,24 +12,24 @@ import io.rimirec.plugin.history.HistoryVectorsAction;
 import io.rimirec.plugin.history.ShardHistoryVectorsAction;
 import io.rimirec.plugin.history.TransportHistoryVectorsAction;
 import io.rimirec.plugin.ingest.CircleProcessor;
+import io.rimirec.plugin.knn.KnnEngineGuard;
 import io.rimirec.plugin.model.LoadedModel;
 import io.rimirec.plugin.model.ModelCache;
-import io.rimirec.plugin.query.RimirecQueryBuilder;
-import io.rimirec.plugin.query.RimirecServices;
-import io.rimirec.plugin.query.MappedFields;
 import io.rimirec.plugin.model.ModelProvider;
 import io.rimirec.plugin.model.ModelStore;
-import io.rimirec.plugin.knn.KnnEngineGuard;
 import io.rimirec.plugin.model.ModelStoreGuard;
 import io.rimirec.plugin.model.ModelWarmer;
+import io.rimirec.plugin.query.MappedFields;
+import io.rimirec.plugin.query.RimirecQueryBuilder;
+import io.rimirec.plugin.query.RimirecServices;
 import io.rimirec.plugin.query.ScoredIdsQueryBuilder;
 import io.rimirec.plugin.query.SearchTasks;
 import io.rimirec.plugin.rest.RestModelsAction;
 import io.rimirec.plugin.settings.RimirecSettings;
-
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -44,6 +44,7 @@ import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
@@ -142,7 +143,7 @@ public class RimirecPlugin extends Plugin implements ActionPlugin, IngestPlugin,
     private void getModel(String id, ActionListener<LoadedModel> listener) {
         ModelCache cache = modelCache.get();
         if (cache == null) {
-            listener.onFailure(new IllegalStateException("rimirec is still starting; retry"));
+            listener.onFailure(new OpenSearchStatusException("rimirec is still starting on this node; retry", RestStatus.SERVICE_UNAVAILABLE));
         } else {
             cache.getModel(id, listener);
         }

@@ -4,15 +4,16 @@ import io.rimirec.core.bundle.BundleManifest;
 import io.rimirec.core.util.Abbreviate;
 import io.rimirec.core.vector.VectorValues;
 import io.rimirec.plugin.model.ModelIds;
-
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
-import org.opensearch.core.action.ActionListener;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.ParseField;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentLocation;
 import org.opensearch.core.xcontent.XContentParser;
@@ -790,7 +791,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         }
         RimirecServices s = services.get();
         if (s == null) {
-            throw new IllegalStateException("[" + NAME + "] rimirec is still starting on this node; retry");
+            throw new OpenSearchStatusException("[" + NAME + "] rimirec is still starting on this node; retry", RestStatus.SERVICE_UNAVAILABLE);
         }
         String[] indices = coordinator.getSearchRequest() == null ? new String[0] : coordinator.getSearchRequest().indices();
         SetOnce<ScoredIdsQueryBuilder> result = new SetOnce<>();
