@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The pattern partitioned retrieval relies on (DESIGN §3): a Lucene HNSW k-NN query filtered by a {@code term} on a
+ * The pattern partitioned retrieval relies on (docs/query.md): a Lucene HNSW k-NN query filtered by a {@code term} on a
  * keyword field that holds every prefix of an item's circle path returns only items of that circle (subtree),
  * nearest first. Written before the rimirec_circles ingest processor exists, so the prefixes are given by hand.
  */

@@ -47,7 +47,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Resolves one {@code rimirec} query on the coordinating node, asynchronously and in this order (DESIGN §1, §3):
+ * Resolves one {@code rimirec} query on the coordinating node, asynchronously and in this order (docs/query.md, "What happens"):
  * the model from the node's cache; the history's vectors by one multi-get (with the caller's security context);
  * on the rimirec thread pool, the generator's circles, the behaviour split and one user vector per circle (core's
  * {@link RecallPlanner}, the code the offline evaluation runs); one multi-search of k-NN queries, each restricted to

@@ -6,7 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The PyTorch engine as the trained baselines use it: offline (DJL must not probe the network), one intra-op and
- * one inter-op thread (faster than two on a 2-core machine, DESIGN §4).
+ * one inter-op thread (faster than two on a 2-core machine: the two compete for the same cores).
  *
  * <p>Training is serialised JVM-wide by {@link #TRAINING}: DJL's PyTorch gradient collector is a process-wide
  * singleton and torch's random generator (dropout) is global, so two fits at once would fail or lose
