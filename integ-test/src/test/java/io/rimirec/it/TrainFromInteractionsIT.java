@@ -172,10 +172,14 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         // Replay the held-out check through the cluster, with both strategies on the same index.
         List<String> lines = Files.readAllLines(out.resolve(TrainRun.HELD_OUT_FILE));
         assertEquals(report.at("/held_out_check/users").asInt(), lines.size());
-        assertOnlineEqualsOffline(index, lines, Map.of("beams", 4), offline);
+        assertOnlineEqualsOffline(index, lines, Map.of("beams", 4, "history_split", true), offline);
         assertTrue(first(offline.path("Recall@20")) > 50, "genre users are found: " + offline);
         assertOnlineEqualsOffline(index, lines, Map.of("strategy", "hymirec"), offlineHymirec);
         assertTrue(first(offlineHymirec.path("Recall@20")) > 50, "genre users are found by their interests too: " + offlineHymirec);
+        // A query that names neither strategy nor beams gets the bundle's serving defaults: the row the training chose.
+        String served = report.at("/held_out_check/served").asText();
+        assertEquals(served, report.at("/serving/served").asText());
+        assertOnlineEqualsOffline(index, lines, Map.of(), row(report, served));
 
         // An index that keeps the vectors under another name than the bundle's: the query names it with [field].
         String renamed = rest.uniqueIndexName("renamed");

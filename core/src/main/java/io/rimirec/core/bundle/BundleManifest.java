@@ -29,7 +29,8 @@ public record BundleManifest(
     Fields fields,
     String treeHash,
     Map<String, String> parts,
-    List<FileEntry> files
+    List<FileEntry> files,
+    Serving serving
 ) {
 
     public static final String FILE_NAME = "manifest.json";
@@ -60,7 +61,57 @@ public record BundleManifest(
     /** One file of the bundle, with its SHA-256 (hex) and size in bytes. */
     public record FileEntry(String path, String sha256, long size) {}
 
+    /**
+     * How a {@code rimirec} query serves this model when it does not say: the strategy ({@code circles} or {@code hymirec}),
+     * the beams and whether each circle's user vector reads only the history inside the circle (the behaviour split) or
+     * the whole history. {@code rimirec train} measures the choices on users it held out for that and records the best;
+     * a null value leaves the query's built-in default.
+     */
+    public record Serving(String strategy, Integer beams, Boolean historySplit) {
+        public static final Serving NONE = new Serving(null, null, null);
+        public static final String CIRCLES = "circles";
+        public static final String HYMIREC = "hymirec";
+
+        public Serving {
+            if (strategy != null && !strategy.equals(CIRCLES) && !strategy.equals(HYMIREC)) {
+                throw new IllegalArgumentException(FILE_NAME + ": serving.strategy is [" + strategy + "], expected " + CIRCLES + " or " + HYMIREC);
+            }
+            if (beams != null && (beams < 1 || beams > 64)) {
+                throw new IllegalArgumentException(FILE_NAME + ": serving.beams must be in [1, 64], got " + beams);
+            }
+        }
+
+        public boolean isEmpty() {
+            return strategy == null && beams == null && historySplit == null;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (strategy != null) {
+                m.put("strategy", strategy);
+            }
+            if (beams != null) {
+                m.put("beams", beams);
+            }
+            if (historySplit != null) {
+                m.put("history_split", historySplit);
+            }
+            return m;
+        }
+    }
+
+    /** A manifest without serving defaults (the query's built-in ones apply). */
+    public BundleManifest(String name, String description, String createdAt, String createdBy, int dimension, Metric metric, Fields fields,
+                          String treeHash, Map<String, String> parts, List<FileEntry> files) {
+        this(name, description, createdAt, createdBy, dimension, metric, fields, treeHash, parts, files, Serving.NONE);
+    }
+
     public BundleManifest {
+        serving = serving == null ? Serving.NONE : serving;
+        if (Serving.HYMIREC.equals(serving.strategy()) && !parts.containsKey(PART_INTEREST_MODEL)) {
+            throw new IllegalArgumentException(FILE_NAME + ": serving.strategy is [" + Serving.HYMIREC + "] but the bundle has no ["
+                + PART_INTEREST_MODEL + "] part");
+        }
         parts = Map.copyOf(parts);
         files = List.copyOf(files);
         if (!parts.containsKey(PART_TREE)) {
@@ -81,7 +132,7 @@ public record BundleManifest(
     }
 
     public BundleManifest withFiles(List<FileEntry> newFiles) {
-        return new BundleManifest(name, description, createdAt, createdBy, dimension, metric, fields, treeHash, parts, newFiles);
+        return new BundleManifest(name, description, createdAt, createdBy, dimension, metric, fields, treeHash, parts, newFiles, serving);
     }
 
     public byte[] toJson() {
@@ -111,7 +162,21 @@ public record BundleManifest(
             fileList.add(e);
         }
         m.put("files", fileList);
+        if (!serving.isEmpty()) {
+            m.put("serving", serving.toMap());
+        }
         return Json.write(m);
+    }
+
+    private static Serving serving(JsonObject o) {
+        if (!o.has("serving")) {
+            return Serving.NONE;
+        }
+        JsonObject s = o.object("serving");
+        String strategy = s.has("strategy") ? s.string("strategy") : null;
+        Integer beams = s.has("beams") ? s.intValue("beams") : null;
+        Boolean split = s.has("history_split") ? s.booleanValue("history_split", true) : null;
+        return new Serving(strategy, beams, split);
     }
 
     public static BundleManifest parse(byte[] json) throws IOException {
@@ -168,7 +233,8 @@ public record BundleManifest(
                 fields,
                 treeHash,
                 parts,
-                files
+                files,
+                serving(o)
             );
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);

@@ -71,6 +71,27 @@ class BundleArchiveTest {
     }
 
     @Test
+    void servingDefaultsRoundTripAndAreChecked() throws IOException {
+        CircleTree t = tree(4);
+        BundleManifest.Serving serving = new BundleManifest.Serving("circles", 2, false);
+        BundleManifest m = new BundleManifest("demo", "", "", "", 4, Metric.COSINE, BundleManifest.Fields.DEFAULT, t.contentHash(),
+            Map.of("tree", "tree.rtree"), java.util.List.of(), serving);
+        assertEquals(serving, BundleManifest.parse(m.toJson()).serving());
+        BundleManifest none = manifest(t, Map.of("tree", "tree.rtree"));
+        assertEquals(BundleManifest.Serving.NONE, BundleManifest.parse(none.toJson()).serving(), "bundles without defaults");
+        assertTrue(!new String(none.toJson(), java.nio.charset.StandardCharsets.UTF_8).contains("serving"));
+        IllegalArgumentException noInterestModel = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> new BundleManifest("demo", "", "", "", 4, Metric.COSINE, BundleManifest.Fields.DEFAULT, t.contentHash(),
+                Map.of("tree", "tree.rtree"), java.util.List.of(), new BundleManifest.Serving("hymirec", null, null)));
+        assertTrue(noInterestModel.getMessage().contains("no [interest_model] part"), noInterestModel.getMessage());
+        String bad = new String(m.toJson(), java.nio.charset.StandardCharsets.UTF_8).replace("\"beams\" : 2", "\"beams\" : 0")
+            .replace("\"beams\":2", "\"beams\":0");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+            () -> BundleManifest.parse(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("serving.beams must be in [1, 64], got 0"), e.getMessage());
+    }
+
+    @Test
     void packUnpackOpenRoundTripIsDeterministic() throws IOException {
         CircleTree t = tree(4);
         Path dir = bundleDir(t);

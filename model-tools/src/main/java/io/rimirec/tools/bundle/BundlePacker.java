@@ -35,6 +35,7 @@ public final class BundlePacker {
     private String name = "";
     private String description = "";
     private BundleManifest.Fields fields = BundleManifest.Fields.DEFAULT;
+    private BundleManifest.Serving serving = BundleManifest.Serving.NONE;
 
     private BundlePacker(CircleTree tree, byte[] treeBytes) {
         this.tree = tree;
@@ -101,6 +102,12 @@ public final class BundlePacker {
         return this;
     }
 
+    /** How a query serves the model when it does not say (strategy, beams, history split); NONE = the query's defaults. */
+    public BundlePacker serving(BundleManifest.Serving serving) {
+        this.serving = serving;
+        return this;
+    }
+
     /** The verified bundle zip. */
     public byte[] pack() throws IOException {
         Path staging = Files.createTempDirectory("rimirec-bundle");
@@ -128,7 +135,7 @@ public final class BundlePacker {
                 parts.put(BundleManifest.PART_CODEBOOK, "codebook.rcodebook");
             }
             BundleManifest manifest = new BundleManifest(name, description, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of());
+                "rimirec " + version(), tree.dimension(), tree.metric(), fields, tree.contentHash(), parts, List.of(), serving);
             byte[] zip = BundleArchive.pack(staging, manifest);
             ModelBundle verified = BundleArchive.read(zip, Long.MAX_VALUE); // the same checks the plugin runs on upload
             checkParts(verified);
@@ -167,7 +174,7 @@ public final class BundlePacker {
             Files.delete(dir.resolve(BundleManifest.FILE_NAME));
             BundleManifest m = bundle.manifest();
             return BundleArchive.pack(dir, new BundleManifest(m.name() + " " + suffix, m.description(), m.createdAt(), m.createdBy(),
-                m.dimension(), m.metric(), m.fields(), m.treeHash(), m.parts(), List.of()));
+                m.dimension(), m.metric(), m.fields(), m.treeHash(), m.parts(), List.of(), m.serving()));
         } finally {
             MoreFiles.deleteRecursively(dir);
         }

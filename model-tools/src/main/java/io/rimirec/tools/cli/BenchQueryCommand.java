@@ -1,35 +1,35 @@
 package io.rimirec.tools.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rimirec.core.bundle.BundleArchive;
 import io.rimirec.core.bundle.ModelBundle;
+import io.rimirec.core.tree.CircleTree;
+import io.rimirec.core.tree.TreeFormat;
+import io.rimirec.core.util.ProgressListener;
+import io.rimirec.core.vector.Metric;
+import io.rimirec.core.vector.Vectors;
+import io.rimirec.tools.bundle.BundlePacker;
+import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.data.VectorJsonlReader;
 import io.rimirec.tools.data.VectorSet;
 import io.rimirec.tools.data.movielens.MovieLens;
 import io.rimirec.tools.data.movielens.Preprocessing;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rimirec.core.util.ProgressListener;
-import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.data.synthetic.SyntheticUsers;
 import io.rimirec.tools.demo.Demo;
-import io.rimirec.tools.opensearch.JsonHttp;
-import io.rimirec.core.tree.CircleTree;
-import io.rimirec.core.tree.TreeFormat;
-import io.rimirec.core.vector.Metric;
-import io.rimirec.core.vector.Vectors;
-import io.rimirec.tools.bundle.BundlePacker;
 import io.rimirec.tools.opensearch.BulkIndexer;
 import io.rimirec.tools.opensearch.IndexTemplates;
+import io.rimirec.tools.opensearch.JsonHttp;
 import io.rimirec.tools.opensearch.ModelStoreClient;
 import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.MovieLensSequences;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -102,6 +102,15 @@ public final class BenchQueryCommand implements Callable<Integer> {
         description = "With --ml1m instead of --model-dir: the --out folder of `rimirec hymirec train --data <ml-1m folder>` (bundle.zip + "
             + "items.jsonl); times the rimirec query with \"strategy\": \"hymirec\" against plain k-NN on the same items.")
     Path hymirecDir;
+
+    @Option(names = "--saturation", split = ",", paramLabel = "C[,C...]",
+        description = "After the latency run, closed-loop throughput with C concurrent clients per step (e.g. 1,2,4,8,16), each query "
+            + "type in turn: queries per second, node CPU per query, and the rimirec / plain QPS ratio.")
+    List<Integer> saturation = new ArrayList<>();
+
+    @Option(names = "--saturation-seconds", defaultValue = "10", description = "Seconds each query type runs at each step (default: "
+        + "${DEFAULT-VALUE}).")
+    double saturationSeconds;
 
     @Option(names = "--heap", defaultValue = "4g", description = "Node heap (default: ${DEFAULT-VALUE}).")
     String heap;
@@ -192,14 +201,95 @@ public final class BenchQueryCommand implements Callable<Integer> {
                 }
                 out.println();
             }
-            out.println("(target: rimirec p50 ratio <= 2.0)");
+            out.printf(Locale.ROOT, "(target: rimirec p50 ratio <= 2.0; node took p50 ratio %.2f)%n", pct(took[1], 50) / Math.max(1, pct(took[0], 50)));
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "rimirec breakdown, median ms over %d profiled queries (took p50 %.0f ms):",
                 profiledTook.size(), pct(profiledTook.stream().mapToDouble(Double::doubleValue).toArray(), 50)));
             parts.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k, pct(v.stream().mapToDouble(Double::doubleValue).toArray(), 50))));
             out.println(sb);
             out.flush();
+            if (!saturation.isEmpty()) {
+                saturate(http, workload, all, out);
+            }
         }
         return 0;
+    }
+
+    /**
+     * Closed-loop throughput: at each step C clients each send the next user's query as soon as their last one answered,
+     * for {@code --saturation-seconds}, first plain k-NN then rimirec (the order alternates between steps, so drift hits
+     * both alike). The node's CPU time over each window (from {@code _nodes/stats/process}) divided by the queries answered
+     * is what one query costs the cluster's owner; the clients run on the same machine and take their share of the cores.
+     */
+    private void saturate(JsonHttp http, Workload workload, List<BenchQuery> users, PrintWriter out) throws Exception {
+        out.printf(Locale.ROOT, "saturation: closed loop, %.0f s per query type and step, same users in turn%n", saturationSeconds);
+        out.printf(Locale.ROOT, "%8s %14s %14s %10s %16s %16s %12s%n", "clients", "plain QPS", "rimirec QPS", "QPS ratio", "plain CPU ms/q",
+            "rimirec CPU ms/q", "CPU ratio");
+        double bestPlain = 0;
+        double bestRimirec = 0;
+        for (int step = 0; step < saturation.size(); step++) {
+            int clients = saturation.get(step);
+            CliSupport.atLeast(spec, "--saturation", clients, 1);
+            double[][] result = new double[2][];
+            for (int t = 0; t < 2; t++) {
+                int type = (step + t) % 2; // 0 = plain, 1 = rimirec
+                result[type] = closedLoop(http, workload, users, clients, type == 1);
+            }
+            bestPlain = Math.max(bestPlain, result[0][0]);
+            bestRimirec = Math.max(bestRimirec, result[1][0]);
+            out.printf(Locale.ROOT, "%8d %14.1f %14.1f %10.2f %16.2f %16.2f %12.2f%n", clients, result[0][0], result[1][0], result[1][0] / result[0][0],
+                result[0][1], result[1][1], result[1][1] / result[0][1]);
+            out.flush();
+        }
+        out.printf(Locale.ROOT, "maximum QPS: plain %.1f, rimirec %.1f, ratio %.2f (target >= 0.5)%n", bestPlain, bestRimirec, bestRimirec / bestPlain);
+    }
+
+    /** {queries per second, node CPU milliseconds per query} of one query type with {@code clients} closed-loop clients. */
+    private double[] closedLoop(JsonHttp http, Workload workload, List<BenchQuery> users, int clients, boolean rimirec) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        long cpu0 = nodeCpuMillis(http);
+        long t0 = System.nanoTime();
+        long end = t0 + (long) (saturationSeconds * 1e9);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            for (int c = 0; c < clients; c++) {
+                pool.execute(() -> {
+                    while (System.nanoTime() < end && failure.get() == null) {
+                        BenchQuery q = users.get(Math.floorMod(next.getAndIncrement(), users.size()));
+                        ObjectNode body = rimirec ? workload.rimirecBody(q.historyIds(), size, beams) : Demo.plainBody(q.plainVector(), q.historyIds(), size);
+                        try {
+                            JsonNode r = http.post("/" + workload.index() + "/_search", body);
+                            if (r.path("hits").path("hits").isEmpty()) {
+                                throw new IllegalStateException("a saturation query returned no hits: " + r);
+                            }
+                            done.incrementAndGet();
+                        } catch (Exception e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = nodeCpuMillis(http) - cpu0;
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return new double[] {done.get() / seconds, (double) cpu / Math.max(1, done.get())};
+    }
+
+    /** The CPU time the node's process has used so far, in milliseconds (the one node of this benchmark). */
+    private static long nodeCpuMillis(JsonHttp http) throws IOException {
+        JsonNode nodes = http.get("/_nodes/stats/process").path("nodes");
+        long total = 0;
+        for (JsonNode n : nodes) {
+            total += n.path("process").path("cpu").path("total_in_millis").asLong();
+        }
+        return total;
     }
 
     /** One user to query: the history's ids and the single vector of the plain query (the history's normalised mean). */

@@ -1,28 +1,28 @@
 package io.rimirec.tools.cli;
 
+import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.data.interactions.InteractionReader;
 import io.rimirec.tools.data.movielens.MovieLens;
 import io.rimirec.tools.data.movielens.Preprocessing;
-import io.rimirec.tools.eval.Experiment;
 import io.rimirec.tools.eval.Experiment.MethodResult;
+import io.rimirec.tools.eval.Experiment;
 import io.rimirec.tools.eval.Method;
-import io.rimirec.tools.eval.MetricSpec;
 import io.rimirec.tools.eval.Methods;
+import io.rimirec.tools.eval.MetricSpec;
 import io.rimirec.tools.eval.Overridden;
 import io.rimirec.tools.eval.Protocol;
 import io.rimirec.tools.eval.Splits;
-import io.rimirec.tools.eval.report.Report;
 import io.rimirec.tools.eval.neural.HyMiRec;
+import io.rimirec.tools.eval.report.Report;
 import io.rimirec.tools.eval.rimirec.OnlineHyMiRec;
 import io.rimirec.tools.eval.rimirec.OnlineRimirec;
 import io.rimirec.tools.eval.rimirec.OnlineTwin;
 import io.rimirec.tools.eval.rimirec.RimirecMethod;
-import io.rimirec.tools.cluster.LocalCluster;
 import io.rimirec.tools.opensearch.JsonHttp;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -218,7 +218,7 @@ public final class EvalCommand implements Callable<Integer> {
         stamp.put("machine", Runtime.getRuntime().availableProcessors() + " processors, Java " + Runtime.version()
             + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         List<MetricSpec> chart = proto.metrics().stream()
-            .filter(m -> m.kind() == io.rimirec.tools.eval.Metrics.Kind.RECALL && m.maskHistory()).toList();
+            .filter(m -> m.kind() == io.rimirec.tools.util.Metrics.Kind.RECALL && m.maskHistory()).toList();
         Report report = new Report(stamp, proto.metrics(), chart, results);
 
         PrintStream stdout = System.out;

@@ -1,6 +1,7 @@
 package io.rimirec.tools.cli;
 
 import io.rimirec.tools.eval.check.HeldOutCheck;
+import io.rimirec.tools.train.pipeline.ServingChoice;
 
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +52,19 @@ final class ReportText {
         b.append("user vectors: ").append(fit.get("user_vectors")).append(" (").append(fit.get("user_vectors_why")).append(")\n");
         b.append("codebook: ").append(report.get("codebook")).append('\n');
         b.append("minutes: ").append(report.get("minutes")).append('\n');
+        if (report.get("serving") instanceof Map<?, ?> serving) {
+            b.append(String.format(Locale.ROOT, "serving defaults (recorded in the bundle; a query may override them): %s, chosen by Recall@%d "
+                + "on %s selection users, which the check below does not use%n", serving.get("served"), ServingChoice.CUTOFF,
+                serving.get("selection_users")));
+        } else if (report.get("serving") != null) {
+            b.append("serving defaults: ").append(report.get("serving")).append('\n');
+        }
         if (check != null) {
             b.append(String.format(Locale.ROOT, "%nheld-out check: %d users, their last interactions predicted from their history (history excluded); "
                 + "percent, standard error in brackets%n", check.users()));
-            b.append(String.format(Locale.ROOT, "%-20s %15s %15s %15s %15s%n", "method", "Recall@20", "HitRate@20", "Recall@50", "HitRate@50"));
+            b.append(String.format(Locale.ROOT, "%-30s %15s %15s %15s %15s%n", "method", "Recall@20", "HitRate@20", "Recall@50", "HitRate@50"));
             for (HeldOutCheck.Row r : check.rows()) {
-                b.append(String.format(Locale.ROOT, "%-20s", r.method()));
+                b.append(String.format(Locale.ROOT, "%-30s", r.method() + (r.method().equals(check.served()) ? " (served)" : "")));
                 for (String k : List.of("Recall@20", "HitRate@20", "Recall@50", "HitRate@50")) {
                     double[] v = r.metrics().get(k);
                     b.append(String.format(Locale.ROOT, " %15s", String.format(Locale.ROOT, "%.2f (%.2f)", v[0], v[1])));

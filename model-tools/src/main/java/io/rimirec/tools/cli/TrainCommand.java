@@ -86,10 +86,12 @@ public final class TrainCommand implements Callable<Integer> {
         + "the check; they still train on their history (0 = no check) (default: ${DEFAULT-VALUE})")
     double validationShare;
 
-    @Option(names = "--validation-max-users", defaultValue = "2000", description = "at most this many checked users (default: ${DEFAULT-VALUE})")
+    @Option(names = "--validation-max-users", defaultValue = "2000", description = "at most this many carved-out users, half of them to "
+        + "choose the serving defaults on, half for the check (default: ${DEFAULT-VALUE})")
     int validationMaxUsers;
 
-    @Option(names = "--beams", defaultValue = "4", description = "beams of the configuration the check's verdict is about (default: ${DEFAULT-VALUE})")
+    @Option(names = "--beams", defaultValue = "4", description = "the beams the check's verdict is about when too few users were carved "
+        + "out to choose the serving defaults on (default: ${DEFAULT-VALUE})")
     int beams;
 
     @Option(names = "--no-codebook", description = "do not train the codebook (histories are then always read as vectors)")

@@ -1,6 +1,7 @@
 package io.rimirec.tools.eval;
 
 import io.rimirec.tools.data.SequenceDataset;
+import io.rimirec.tools.util.Metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.rimirec.tools.eval;
 
+import io.rimirec.tools.util.Metrics;
+
 /**
  * One reported number: a metric at a cutoff, with or without the history's own items masked out of the
  * candidates.

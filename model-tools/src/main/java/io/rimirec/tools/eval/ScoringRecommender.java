@@ -1,5 +1,7 @@
 package io.rimirec.tools.eval;
 
+import io.rimirec.tools.util.TopK;
+
 import java.util.List;
 
 /**

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  *     "history": ["1193", "661", "914"],     // required, oldest first: item ids, or {"id": .., "vector": [..]} objects
  *     "history_index": "items",              // where history ids are looked up (default: the searched index)
  *     "size": 50,                            // M: candidates merged across circles
- *     "beams": 6,                            // B: circles generated
+ *     "beams": 6,                            // B: circles generated (default: the model's serving defaults, else 6)
  *     "alpha": 1.0,                          // quota sharpness: quota_n = M * p_n^alpha / sum p^alpha
  *     "exclude_history": true,               // never return items of the history
  *     "filter": { "term": { "in_stock": true } },  // applied inside every circle's k-NN search
@@ -57,7 +57,10 @@ import java.util.function.Supplier;
  *     "circles_field": "circles",            // the circle prefixes' keyword field (default: the bundle's)
  *     "tree_field": "circle_tree",           // the tree stamp's keyword field (default: the bundle's)
  *     "strategy": "circles",                 // or "hymirec": the model's interest model, one k-NN search per interest
- *                                            // vector, merged by best score (beams and alpha do not apply)
+ *                                            // vector, merged by best score (beams and alpha do not apply); default:
+ *                                            // the model's serving defaults, else circles
+ *     "history_split": true,                 // each circle's user vector from the history inside it (the behaviour
+ *                                            // split), or false: from the whole history; default: the model's, else true
  *     "allow_partial_results": false,        // answer even when some shards of a circle's search failed (then the
  *                                            // profile and a Warning header say so); by default such a query fails
  *     "allow_tree_mismatch": false           // answer even when circle hits were stamped by another tree than the
@@ -87,6 +90,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     static final ParseField CIRCLES_FIELD = new ParseField("circles_field");
     static final ParseField TREE_FIELD = new ParseField("tree_field");
     static final ParseField STRATEGY = new ParseField("strategy");
+    static final ParseField HISTORY_SPLIT = new ParseField("history_split");
     static final ParseField ALLOW_PARTIAL_RESULTS = new ParseField("allow_partial_results");
     static final ParseField ALLOW_TREE_MISMATCH = new ParseField("allow_tree_mismatch");
     public static final String HISTORY_SOURCE_VECTORS = "vectors";
@@ -154,7 +158,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     private final List<HistoryEntry> history;
     private String historyIndex;
     private int size = DEFAULT_SIZE;
-    private int beams = DEFAULT_BEAMS;
+    /** Null: the model's serving default, else {@link #DEFAULT_BEAMS}. */
+    private Integer beams;
     private double alpha = DEFAULT_ALPHA;
     private boolean excludeHistory = true;
     private QueryBuilder filter;
@@ -167,7 +172,10 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     private String vectorField;
     private String circlesField;
     private String treeField;
-    private Strategy strategy = Strategy.CIRCLES;
+    /** Null: the model's serving default, else circles. */
+    private Strategy strategy;
+    /** Null: the model's serving default, else true. */
+    private Boolean historySplit;
     private boolean allowPartialResults;
     private boolean allowTreeMismatch;
     private final Supplier<RimirecServices> services;
@@ -214,7 +222,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         history = List.copyOf(h);
         historyIndex = in.readOptionalString();
         size = in.readVInt();
-        beams = in.readVInt();
+        beams = in.readOptionalVInt();
         alpha = in.readDouble();
         excludeHistory = in.readBoolean();
         filter(in.readOptionalNamedWriteable(QueryBuilder.class));
@@ -225,7 +233,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         vectorField = in.readOptionalString();
         circlesField = in.readOptionalString();
         treeField = in.readOptionalString();
-        strategy = in.readEnum(Strategy.class);
+        strategy = in.readBoolean() ? in.readEnum(Strategy.class) : null;
+        historySplit = in.readOptionalBoolean();
         allowPartialResults = in.readBoolean();
         allowTreeMismatch = in.readBoolean();
         this.services = services;
@@ -247,7 +256,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         }
         out.writeOptionalString(historyIndex);
         out.writeVInt(size);
-        out.writeVInt(beams);
+        out.writeOptionalVInt(beams);
         out.writeDouble(alpha);
         out.writeBoolean(excludeHistory);
         out.writeOptionalNamedWriteable(filter);
@@ -258,7 +267,11 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         out.writeOptionalString(vectorField);
         out.writeOptionalString(circlesField);
         out.writeOptionalString(treeField);
-        out.writeEnum(strategy);
+        out.writeBoolean(strategy != null);
+        if (strategy != null) {
+            out.writeEnum(strategy);
+        }
+        out.writeOptionalBoolean(historySplit);
         out.writeBoolean(allowPartialResults);
         out.writeBoolean(allowTreeMismatch);
     }
@@ -284,6 +297,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         return this;
     }
 
+    /** The strategy the query asks for, or null for the model's serving default. */
     public Strategy strategy() {
         return strategy;
     }
@@ -445,8 +459,19 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         return size;
     }
 
-    public int beams() {
+    /** The beams the query asks for, or null for the model's serving default. */
+    public Integer beams() {
         return beams;
+    }
+
+    /** Whether the query asks for the behaviour split (true) or the whole history per circle (false); null: the model's default. */
+    public Boolean historySplit() {
+        return historySplit;
+    }
+
+    public RimirecQueryBuilder historySplit(boolean split) {
+        this.historySplit = split;
+        return this;
     }
 
     public double alpha() {
@@ -503,7 +528,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             builder.field(HISTORY_INDEX.getPreferredName(), historyIndex);
         }
         builder.field(SIZE.getPreferredName(), size);
-        builder.field(BEAMS.getPreferredName(), beams);
+        if (beams != null) {
+            builder.field(BEAMS.getPreferredName(), beams);
+        }
         builder.field(ALPHA.getPreferredName(), alpha);
         builder.field(EXCLUDE_HISTORY.getPreferredName(), excludeHistory);
         if (filter != null) {
@@ -530,7 +557,10 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         if (treeField != null) {
             builder.field(TREE_FIELD.getPreferredName(), treeField);
         }
-        if (strategy != Strategy.CIRCLES) {
+        if (historySplit != null) {
+            builder.field(HISTORY_SPLIT.getPreferredName(), historySplit);
+        }
+        if (strategy != null) {
             builder.field(STRATEGY.getPreferredName(), strategy.id());
         }
         if (allowPartialResults) {
@@ -571,7 +601,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         String historySource = null, codesField = null, strategy = null, vectorField = null, circlesField = null, treeField = null;
         Integer size = null, beams = null, k = null, efSearch = null;
         Double alpha = null;
-        Boolean exclude = null, allowPartial = null, allowTreeMismatch = null;
+        Boolean exclude = null, allowPartial = null, allowTreeMismatch = null, historySplit = null;
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
@@ -622,6 +652,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                     treeField = expectString(parser, field);
                 } else if (STRATEGY.match(field, parser.getDeprecationHandler())) {
                     strategy = expectString(parser, field);
+                } else if (HISTORY_SPLIT.match(field, parser.getDeprecationHandler())) {
+                    historySplit = expectBoolean(parser, field);
                 } else if (BOOST_FIELD.match(field, parser.getDeprecationHandler())) {
                     double b = expectNumber(parser, field);
                     if (!(b >= 0) || Double.isInfinite(b) || b > Float.MAX_VALUE) {
@@ -633,7 +665,8 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
                 } else {
                     throw new IllegalArgumentException(
                         "unknown field [" + Abbreviate.text(field) + "]: expected one of model, history, history_index, size, beams, alpha, "
-                            + "exclude_history, filter, k, ef_search, history_source, codes_field, strategy, allow_partial_results, allow_tree_mismatch, "
+                            + "exclude_history, filter, k, ef_search, history_source, codes_field, field, circles_field, tree_field, strategy, "
+                            + "history_split, allow_partial_results, allow_tree_mismatch, "
                             + "boost, _name"
                     );
                 }
@@ -658,6 +691,9 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             }
             if (exclude != null) {
                 b.excludeHistory(exclude);
+            }
+            if (historySplit != null) {
+                b.historySplit(historySplit);
             }
             b.filter(filter).k(k).efSearch(efSearch);
             if (historySource != null) {
@@ -824,6 +860,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
         c.circlesField = circlesField;
         c.treeField = treeField;
         c.strategy = strategy;
+        c.historySplit = historySplit;
         c.allowPartialResults = allowPartialResults;
         c.allowTreeMismatch = allowTreeMismatch;
         c.boost(boost());
@@ -844,7 +881,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && history.equals(o.history)
             && Objects.equals(historyIndex, o.historyIndex)
             && size == o.size
-            && beams == o.beams
+            && Objects.equals(beams, o.beams)
             && Double.compare(alpha, o.alpha) == 0
             && excludeHistory == o.excludeHistory
             && Objects.equals(filter, o.filter)
@@ -856,6 +893,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
             && Objects.equals(circlesField, o.circlesField)
             && Objects.equals(treeField, o.treeField)
             && strategy == o.strategy
+            && Objects.equals(historySplit, o.historySplit)
             && allowPartialResults == o.allowPartialResults
             && allowTreeMismatch == o.allowTreeMismatch;
     }
@@ -863,7 +901,7 @@ public final class RimirecQueryBuilder extends AbstractQueryBuilder<RimirecQuery
     @Override
     protected int doHashCode() {
         return Objects.hash(model, history, historyIndex, size, beams, alpha, excludeHistory, filter, k, efSearch, historyFromCodes, codesField, vectorField,
-            circlesField, treeField, strategy, allowPartialResults, allowTreeMismatch);
+            circlesField, treeField, strategy, historySplit, allowPartialResults, allowTreeMismatch);
     }
 
     @Override

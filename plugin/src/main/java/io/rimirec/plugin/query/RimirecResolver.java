@@ -13,12 +13,12 @@ import io.rimirec.plugin.history.HistoryVectorsAction;
 import io.rimirec.plugin.ingest.PipelineModels;
 import io.rimirec.plugin.knn.KnnQueries;
 import io.rimirec.plugin.model.LoadedModel;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
-import org.opensearch.OpenSearchStatusException;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.common.logging.HeaderWarning;
 import org.opensearch.common.xcontent.support.XContentMapValues;
@@ -39,11 +39,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -330,7 +330,7 @@ final class RimirecResolver {
             listener.onFailure(e);
             return;
         }
-        if (query.strategy() == RimirecQueryBuilder.Strategy.HYMIREC) {
+        if (strategy() == RimirecQueryBuilder.Strategy.HYMIREC) {
             interestsAndSearch(listener);
         } else {
             planAndSearch(listener);
@@ -466,9 +466,11 @@ final class RimirecResolver {
     private void planAndSearch(ActionListener<ScoredIdsQueryBuilder> listener) {
         MultiSearchRequest msearch;
         try {
+            boolean split = historySplit();
             plan = model.withPlanner(services.sessions(), planner -> {
                 userVectorsName = planner.userVectors().name();
-                return planner.plan(history, query.beams());
+                return planner.withHistoryMode(split ? RecallPlanner.HistoryMode.SPLIT : RecallPlanner.HistoryMode.UNIFIED)
+                    .plan(history, beams());
             });
             circleK = candidatesPerCircle();
             List<QueryBuilder> knn = new ArrayList<>(plan.circles().size());
@@ -594,7 +596,8 @@ final class RimirecResolver {
             qh[0] = h.quota();
             qh[1]++;
         }
-        StringBuilder sb = new StringBuilder("rimirec model=").append(modelLabel()).append(" circles=[");
+        StringBuilder sb = new StringBuilder("rimirec model=").append(modelLabel()).append(" beams=").append(beams())
+            .append(" history_split=").append(historySplit()).append(" circles=[");
         for (int i = 0; i < plan.circles().size(); i++) {
             RecallPlanner.CirclePlan c = plan.circles().get(i);
             int[] qh = perCircle.get(c.circle().toString());
@@ -609,6 +612,28 @@ final class RimirecResolver {
             userVectorsName, historyNanos / 1e6, plan.generateNanos() / 1e6,
             plan.userVectorNanos() / 1e6, knnNanos / 1e6, mergeNanos / 1e6, (System.nanoTime() - startNanos) / 1e6));
         return sb.toString();
+    }
+
+    // ---- what the query asks for, else the model's serving defaults (rimirec train chose them), else the built-in ones ----
+
+    private BundleManifest.Serving serving() {
+        return model.bundle().manifest().serving();
+    }
+
+    private RimirecQueryBuilder.Strategy strategy() {
+        if (query.strategy() != null) {
+            return query.strategy();
+        }
+        return BundleManifest.Serving.HYMIREC.equals(serving().strategy()) ? RimirecQueryBuilder.Strategy.HYMIREC
+            : RimirecQueryBuilder.Strategy.CIRCLES;
+    }
+
+    private int beams() {
+        return query.beams() != null ? query.beams() : serving().beams() != null ? serving().beams() : RimirecQueryBuilder.DEFAULT_BEAMS;
+    }
+
+    private boolean historySplit() {
+        return query.historySplit() != null ? query.historySplit() : serving().historySplit() == null || serving().historySplit();
     }
 
     /** The model id, and where it came from when the query did not name it. */

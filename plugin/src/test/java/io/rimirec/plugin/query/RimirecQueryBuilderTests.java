@@ -1,16 +1,7 @@
 package io.rimirec.plugin.query;
 
 import io.rimirec.core.bundle.BundleManifest;
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rimirec.plugin.query.RimirecQueryBuilder.HistoryEntry;
-import java.io.IOException;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.xcontent.json.JsonXContent;
@@ -25,6 +16,16 @@ import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.TermQueryBuilder;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rimirec clause's DSL: xcontent and stream round-trips with every field, and errors that name the field. */
 class RimirecQueryBuilderTests {
@@ -51,7 +52,7 @@ class RimirecQueryBuilderTests {
             new HistoryEntry(null, new float[] {1f, 2f})), () -> null)
             .historyIndex("items").size(30).beams(4).alpha(0.5).excludeHistory(false)
             .filter(new TermQueryBuilder("in_stock", true)).k(40).efSearch(200).historySource("codes").codesField("meta.codes").strategy("hymirec")
-            .field("embedding").circlesField("taxonomy").treeField("taxonomy_tree").allowPartialResults(true).allowTreeMismatch(true);
+            .historySplit(false).field("embedding").circlesField("taxonomy").treeField("taxonomy_tree").allowPartialResults(true).allowTreeMismatch(true);
     }
 
     @Test
@@ -68,6 +69,7 @@ class RimirecQueryBuilderTests {
         assertEquals(new BundleManifest.Fields("embedding", "taxonomy", "circle_leaf", "taxonomy_tree"), parsed.fields(BundleManifest.Fields.DEFAULT),
             "the index's own field names replace the bundle's");
         assertTrue(parsed.allowTreeMismatch());
+        assertEquals(Boolean.FALSE, parsed.historySplit());
         assertFalse(parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"]}}").allowTreeMismatch(), "refused by default");
         // Without a model, the query follows the history index's pipeline; it round-trips without one.
         RimirecQueryBuilder followsIndex = parse("{\"rimirec\": {\"history\": [\"a\"]}}");
@@ -90,7 +92,9 @@ class RimirecQueryBuilderTests {
     void defaultsAreTheDocumentedOnes() throws IOException {
         RimirecQueryBuilder q = parse("{\"rimirec\": {\"model\": \"m\", \"history\": [\"a\"]}}");
         assertEquals(50, q.size());
-        assertEquals(6, q.beams());
+        assertNull(q.beams(), "beams, strategy and the history split default to the model's serving defaults (else 6, circles, true)");
+        assertNull(q.strategy());
+        assertNull(q.historySplit());
         assertEquals(1.0, q.alpha());
         assertTrue(q.excludeHistory());
         assertNull(q.k(), "no fixed k: each circle asks for its quota plus headroom");

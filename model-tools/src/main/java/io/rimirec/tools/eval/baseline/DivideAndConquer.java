@@ -10,9 +10,9 @@ import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
-import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
 import io.rimirec.tools.train.generator.MovieLensSequences;
+import io.rimirec.tools.util.TopK;
 
 import java.util.ArrayList;
 import java.util.Arrays;

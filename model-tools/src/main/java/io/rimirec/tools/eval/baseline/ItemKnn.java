@@ -6,8 +6,8 @@ import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.ScoringRecommender;
 import io.rimirec.tools.eval.Settings;
-import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.util.TopK;
 
 import java.util.BitSet;
 import java.util.LinkedHashMap;

@@ -1,24 +1,18 @@
 package io.rimirec.tools.eval.check;
 
-import io.rimirec.core.bundle.BundleArchive;
-import io.rimirec.core.generate.InterestGenerator;
-import io.rimirec.core.hymirec.InterestModel;
-import io.rimirec.core.onnx.OnnxSessionFactory;
+import io.rimirec.core.codebook.Codebook;
+import io.rimirec.core.codebook.CodebookFormat;
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
-import io.rimirec.core.recall.UserVectors;
-import io.rimirec.core.tower.UserTower;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.vector.Vectors;
-import io.rimirec.tools.eval.Metrics;
-import io.rimirec.tools.eval.TopK;
-import io.rimirec.tools.eval.rimirec.InMemoryRecall;
-import io.rimirec.tools.train.generator.GeneratorArtifact;
+import io.rimirec.tools.train.pipeline.InMemoryRecall;
+import io.rimirec.tools.train.pipeline.ServingChoice;
 import io.rimirec.tools.train.pipeline.TrainRun;
-import io.rimirec.tools.train.tower.UserTowerArtifact;
+import io.rimirec.tools.util.Metrics;
+import io.rimirec.tools.util.TopK;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -36,10 +30,12 @@ import java.util.Map;
  */
 public final class HeldOutCheck {
 
-    public static final int[] BEAMS = {1, 2, 4, 6, 8};
+    public static final int[] BEAMS = ServingChoice.BEAMS;
     public static final int[] CUTOFFS = {20, 50};
     /** The row of the HyMiRec interest model, when the fit has one. */
     public static final String HYMIREC = "hymirec";
+    /** The rows of the circles strategy with whole-history user vectors end with this. */
+    public static final String WHOLE_HISTORY = "-whole-history";
 
     /** One method's row: per cutoff M, the mean Recall and HitRate with their standard errors (in percent). */
     public record Row(String method, Map<String, double[]> metrics) {
@@ -56,7 +52,7 @@ public final class HeldOutCheck {
      * @param coverage per beam width B, the mean share of a user's held-out items whose leaf lies inside one of the B
      *                 generated circles (percent): where the generator sends the searches against where the next items are
      */
-    public record Result(int users, List<Row> rows, Map<Integer, Double> coverage, String verdict) {
+    public record Result(int users, List<Row> rows, Map<Integer, Double> coverage, String served, String verdict) {
         public Row row(String method) {
             return rows.stream().filter(r -> r.method().equals(method)).findFirst().orElseThrow();
         }
@@ -64,6 +60,7 @@ public final class HeldOutCheck {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("users", users);
+            m.put("served", served);
             m.put("protocol", "carved-out users: history = all but their last interactions (a fifth, 1 to 10), targets = the distinct held-out "
                 + "items; history items excluded; mean over users, standard error in brackets");
             List<Map<String, Object>> rs = new ArrayList<>();
@@ -85,14 +82,17 @@ public final class HeldOutCheck {
 
     private HeldOutCheck() {}
 
-    /** The check for a fit; null when no user was carved out. */
+    /**
+     * The check for a fit; null when no user was carved out.
+     *
+     * @param mainBeams the beams the verdict is about when the fit chose no serving defaults (too few carved-out users)
+     */
     public static Result run(TrainRun.Result fit, int mainBeams) throws IOException {
         List<TrainRun.HeldOutUser> users = fit.heldOut();
         if (users.isEmpty()) {
             return null;
         }
         float[][] vectors = fit.vectors();
-        InMemoryRecall recall = new InMemoryRecall(vectors, fit.tree());
         int n = vectors.length;
         long[] counts = new long[n];
         for (int[] s : fit.trainingSequences()) {
@@ -105,24 +105,17 @@ public final class HeldOutCheck {
             popularity[i] = vectors[i] == null ? Float.NEGATIVE_INFINITY : counts[i];
         }
         int maxM = CUTOFFS[CUTOFFS.length - 1];
-        List<String> methods = new ArrayList<>(List.of("popularity", "single-vector-knn"));
-        for (int b : BEAMS) {
-            methods.add("rimirec-b" + b);
-        }
-        if (fit.interestModel()) {
-            methods.add(HYMIREC);
-        }
+        Codebook codebook = fit.codebookFile() == null ? null : CodebookFormat.read(fit.codebookFile());
         Map<String, List<int[]>> ranked = new LinkedHashMap<>();
+        ranked.put("popularity", new ArrayList<>());
+        ranked.put("single-vector-knn", new ArrayList<>());
         double[] covered = new double[BEAMS.length];
-        methods.forEach(m -> ranked.put(m, new ArrayList<>()));
-        OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxSessionFactory.Options.cpu(1));
-        boolean tower = fit.userTower();
-        try (InterestGenerator generator = InterestGenerator.load(fit.modelDir().resolve(GeneratorArtifact.DIRECTORY), fit.tree(), sessions);
-             UserTower userTower = tower ? UserTower.load(fit.modelDir().resolve(UserTowerArtifact.DIRECTORY), fit.tree(), sessions) : null;
-             InterestModel interests = fit.interestModel()
-                 ? InterestModel.load(BundleArchive.read(Files.readAllBytes(fit.bundle()), Long.MAX_VALUE), sessions) : null) {
-            RecallPlanner planner = new RecallPlanner(generator, userTower != null ? userTower : UserVectors.MEAN_OF_SLICE,
-                RecallPlanner.DEFAULT_MAX_PER_CIRCLE);
+        String served;
+        try (ServingChoice ways = ServingChoice.open(vectors, fit.tree(), fit.modelDir(), codebook)) {
+            InMemoryRecall recall = ways.recall();
+            served = ways.ways().stream().filter(w -> w.serving().equals(fit.serving())).map(ServingChoice.Way::name).findFirst()
+                .orElse("rimirec-b" + mainBeams);
+            ways.ways().forEach(w -> ranked.put(w.name(), new ArrayList<>()));
             for (TrainRun.HeldOutUser u : users) {
                 BitSet exclude = new BitSet(n);
                 for (int item : u.history()) {
@@ -131,24 +124,16 @@ public final class HeldOutCheck {
                 ranked.get("popularity").add(TopK.select(popularity, maxM, exclude));
                 ranked.get("single-vector-knn").add(singleVector(recall, u.history(), maxM, exclude));
                 List<HistoryItem> history = recall.history(u.history());
-                if (interests != null) { // as served: the bundle's interest model, one exact search per interest, best-score merge
-                    ranked.get(HYMIREC).add(history.isEmpty() ? new int[0]
-                        : recall.recommendInterests(interests.interests(history.stream().map(HistoryItem::vector).toList(), false), maxM, exclude));
+                for (ServingChoice.Way way : ways.ways()) {
+                    ranked.get(way.name()).add(ways.rank(way, history, maxM, exclude));
                 }
-                for (int bi = 0; bi < BEAMS.length; bi++) {
-                    int b = BEAMS[bi];
-                    if (history.isEmpty()) {
-                        ranked.get("rimirec-b" + b).add(new int[0]);
-                        continue;
-                    }
-                    RecallPlanner.Plan plan = planner.plan(history, b); // once, for the ranking and the coverage
-                    ranked.get("rimirec-b" + b).add(recall.recommend(plan, maxM, 1.0, false, exclude));
-                    covered[bi] += coverage(plan, u.targets(), recall);
+                for (int bi = 0; bi < BEAMS.length && !history.isEmpty(); bi++) {
+                    covered[bi] += coverage(ways.planner(true).plan(history, BEAMS[bi]), u.targets(), recall);
                 }
             }
         }
         List<Row> rows = new ArrayList<>();
-        for (String method : methods) {
+        for (Map.Entry<String, List<int[]>> method : ranked.entrySet()) {
             Map<String, double[]> metrics = new LinkedHashMap<>();
             for (int m : CUTOFFS) {
                 double[] rec = new double[users.size()];
@@ -158,20 +143,20 @@ public final class HeldOutCheck {
                     for (int t : users.get(i).targets()) {
                         targets.set(t);
                     }
-                    rec[i] = Metrics.recall(ranked.get(method).get(i), m, targets);
-                    hit[i] = Metrics.hit(ranked.get(method).get(i), m, targets);
+                    rec[i] = Metrics.recall(method.getValue().get(i), m, targets);
+                    hit[i] = Metrics.hit(method.getValue().get(i), m, targets);
                 }
                 metrics.put("Recall@" + m, meanAndError(rec));
                 metrics.put("HitRate@" + m, meanAndError(hit));
             }
-            rows.add(new Row(method, metrics));
+            rows.add(new Row(method.getKey(), metrics));
         }
         Map<Integer, Double> coverage = new LinkedHashMap<>();
         for (int bi = 0; bi < BEAMS.length; bi++) {
             coverage.put(BEAMS[bi], 100 * covered[bi] / users.size());
         }
-        Result partial = new Result(users.size(), rows, coverage, "");
-        return new Result(users.size(), rows, coverage, verdict(partial, "rimirec-b" + mainBeams));
+        Result partial = new Result(users.size(), rows, coverage, served, "");
+        return new Result(users.size(), rows, coverage, served, verdict(partial, served));
     }
 
     /** The share of the targets (with a vector) whose leaf lies inside one of the B circles the generator plans. */
@@ -240,7 +225,7 @@ public final class HeldOutCheck {
             Row other = r.row(base);
             double diff = ours.recall(m) - other.recall(m);
             double se = Math.hypot(ours.recallError(m), other.recallError(m));
-            b.append(String.format(Locale.ROOT, "%s Recall@%d %.2f vs %s %.2f: %s. ", main, m, ours.recall(m), base, other.recall(m),
+            b.append(String.format(Locale.ROOT, "served (%s) Recall@%d %.2f vs %s %.2f: %s. ", main, m, ours.recall(m), base, other.recall(m),
                 diff > 2 * se ? "above" : diff < -2 * se ? "BELOW (more than two standard errors)" : "level within two standard errors"));
         }
         return b.toString().trim();

@@ -8,10 +8,10 @@ import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
-import io.rimirec.tools.eval.TopK;
 import io.rimirec.tools.eval.TrainingData;
 import io.rimirec.tools.train.interest.Dmil;
 import io.rimirec.tools.train.interest.InterestArtifact;
+import io.rimirec.tools.util.TopK;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,6 +6,7 @@ import io.rimirec.tools.eval.EvalResult;
 import io.rimirec.tools.eval.Experiment.MethodResult;
 import io.rimirec.tools.eval.Experiment.Trial;
 import io.rimirec.tools.eval.MetricSpec;
+import io.rimirec.tools.util.Metrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

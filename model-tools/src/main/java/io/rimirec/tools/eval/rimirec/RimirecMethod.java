@@ -14,6 +14,8 @@ import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.train.pipeline.InMemoryRecall;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

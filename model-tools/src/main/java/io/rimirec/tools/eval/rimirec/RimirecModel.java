@@ -14,6 +14,7 @@ import io.rimirec.tools.eval.TrainingData;
 import io.rimirec.tools.train.generator.GeneratorArtifact;
 import io.rimirec.tools.train.generator.MovieLensSequences;
 import io.rimirec.tools.train.pipeline.FitSettings;
+import io.rimirec.tools.train.pipeline.InMemoryRecall;
 import io.rimirec.tools.train.pipeline.RimirecPipeline;
 import io.rimirec.tools.train.tower.UserTowerArtifact;
 import io.rimirec.tools.util.MoreFiles;

@@ -58,6 +58,8 @@ import java.util.stream.IntStream;
 public final class TrainRun {
 
     static final int CODEBOOK_MIN_ITEMS = 512;
+    /** Selection users needed before the carved-out users are halved into selection and check users. */
+    static final int MIN_SELECTION_USERS = 20;
     /** The carved-out users, one JSON object per line: {@code {"user", "history": [item ids], "targets": [item ids]}}. */
     public static final String HELD_OUT_FILE = "held-out.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,7 +84,8 @@ public final class TrainRun {
      * users, the files written and the report of every step.
      */
     public record Result(String[] itemIds, float[][] vectors, CircleTree tree, boolean userTower, boolean interestModel,
-                         List<int[]> trainingSequences, List<HeldOutUser> heldOut, Path bundle, Path items, Path modelDir, Map<String, Object> report) {
+                         List<int[]> trainingSequences, List<HeldOutUser> heldOut, BundleManifest.Serving serving, Path bundle, Path items,
+                         Path modelDir, Map<String, Object> report) {
 
         /** The codebook file in {@link #modelDir}, or null when none was trained. */
         public Path codebookFile() {
@@ -140,22 +143,31 @@ public final class TrainRun {
         users.put("left_out_fewer_than_2_interactions", tooShort);
         boolean[] carved = carveOut(data, kept, r.validationShare(), r.validationMax(), r.seed());
         List<int[]> sequences = new ArrayList<>(kept.size());
-        List<HeldOutUser> heldOut = new ArrayList<>();
+        List<HeldOutUser> carvedOut = new ArrayList<>();
         long heldOutInteractions = 0;
         for (int u : kept) {
             int[] s = data.sequence(u);
             if (carved[u]) {
                 int t = heldOutLength(s.length);
                 int[] history = Arrays.copyOf(s, s.length - t);
-                heldOut.add(new HeldOutUser(data.userId(u), history, Arrays.stream(s, s.length - t, s.length).distinct().toArray()));
+                carvedOut.add(new HeldOutUser(data.userId(u), history, Arrays.stream(s, s.length - t, s.length).distinct().toArray()));
                 heldOutInteractions += t;
                 sequences.add(history);
             } else {
                 sequences.add(s);
             }
         }
+        // Half of the carved-out users choose how the model is served, the other half check it: the check's figures are
+        // on users that had no say in the choice. Too few users to halve: all check, and the query's defaults serve.
+        List<HeldOutUser> selection = new ArrayList<>();
+        List<HeldOutUser> heldOut = new ArrayList<>();
+        for (int i = 0; i < carvedOut.size(); i++) {
+            (carvedOut.size() >= MIN_SELECTION_USERS * 2 && i % 2 == 0 ? selection : heldOut).add(carvedOut.get(i));
+        }
         users.put("training_users", sequences.size());
-        users.put("validation_users", heldOut.size());
+        users.put("validation_users", carvedOut.size());
+        users.put("selection_users", selection.size());
+        users.put("check_users", heldOut.size());
         users.put("validation_interactions_held_out", heldOutInteractions);
         report.put("users", users);
 
@@ -239,13 +251,31 @@ public final class TrainRun {
             stages.put("interest_model_minutes", minutes(h0));
         }
 
+        // How the model serves a query that does not say: chosen on the selection users.
+        BundleManifest.Serving serving = BundleManifest.Serving.NONE;
+        if (selection.isEmpty()) {
+            report.put("serving", "the query's defaults: fewer than " + 2 * MIN_SELECTION_USERS + " users were carved out to choose on");
+        } else {
+            long s0 = System.nanoTime();
+            try (ServingChoice ways = ServingChoice.open(vectors, fitted.tree(), modelDir, codebook)) {
+                ServingChoice.Choice choice = ways.choose(selection);
+                serving = choice.way().serving();
+                Map<String, Object> chosen = new LinkedHashMap<>(choice.toMap());
+                chosen.put("minutes", minutes(s0));
+                report.put("serving", chosen);
+                log.printf(Locale.ROOT, "serving defaults: %s (Recall@%d %.2f on %d selection users)%n", choice.way().name(), ServingChoice.CUTOFF,
+                    choice.recall().get(choice.way().name()), choice.users());
+            }
+        }
+
         // The bundle and the items to index.
         BundlePacker packer = BundlePacker.ofTree(fitted.tree()).name(r.modelName())
             .description("rimirec train on " + data.name() + ": " + fit.vectors().name().toLowerCase(Locale.ROOT) + " item vectors, circle tree, interest generator"
                 + (fitted.userTower() ? ", user tower" : "") + (codebookFile != null ? ", codebook" : "")
                 + (interestDir != null ? ", HyMiRec interest model" : ""))
             .generator(modelDir.resolve(GeneratorArtifact.DIRECTORY))
-            .fields(new BundleManifest.Fields(r.vectorField(), BundleManifest.Fields.DEFAULT.circles(), BundleManifest.Fields.DEFAULT.leaf()));
+            .fields(new BundleManifest.Fields(r.vectorField(), BundleManifest.Fields.DEFAULT.circles(), BundleManifest.Fields.DEFAULT.leaf()))
+            .serving(serving);
         if (fitted.userTower()) {
             packer.userTower(modelDir.resolve(UserTowerArtifact.DIRECTORY));
         }
@@ -287,8 +317,8 @@ public final class TrainRun {
         report.put("minutes", stages);
         report.put("files", Map.of("bundle", bundle.toString(), "items", itemsFile.toString(), "held_out_users", heldOutFile.toString(),
             "model_parts", modelDir.toString()));
-        return new Result(itemIds, vectors, fitted.tree(), fitted.userTower(), interestDir != null, sequences, heldOut, bundle, itemsFile, modelDir,
-            report);
+        return new Result(itemIds, vectors, fitted.tree(), fitted.userTower(), interestDir != null, sequences, heldOut, serving, bundle, itemsFile,
+            modelDir, report);
     }
 
     /**

@@ -7,17 +7,17 @@ import io.rimirec.tools.eval.Evaluator;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.HimiRecProtocol;
 import io.rimirec.tools.eval.MetricSpec;
-import io.rimirec.tools.eval.Metrics;
 import io.rimirec.tools.eval.Protocol;
 import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.Synthetic;
 import io.rimirec.tools.eval.TrainingData;
+import io.rimirec.tools.util.Metrics;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -8,11 +8,11 @@ import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.HimiRecProtocol;
 import io.rimirec.tools.eval.Method;
 import io.rimirec.tools.eval.MetricSpec;
-import io.rimirec.tools.eval.Metrics;
 import io.rimirec.tools.eval.Recommender;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.Synthetic;
 import io.rimirec.tools.eval.baseline.Popularity;
+import io.rimirec.tools.util.Metrics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

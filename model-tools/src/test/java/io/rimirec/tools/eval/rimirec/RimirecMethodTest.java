@@ -1,33 +1,34 @@
 package io.rimirec.tools.eval.rimirec;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.vector.Vectors;
+import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.eval.EvalCase;
 import io.rimirec.tools.eval.EvalResult;
-import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.EvalTask;
 import io.rimirec.tools.eval.Evaluator;
 import io.rimirec.tools.eval.FitContext;
 import io.rimirec.tools.eval.HimiRecProtocol;
 import io.rimirec.tools.eval.MetricSpec;
-import io.rimirec.tools.eval.Metrics;
+import io.rimirec.tools.eval.Query;
 import io.rimirec.tools.eval.Recommender;
-import io.rimirec.tools.data.SequenceDataset;
 import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.Synthetic;
 import io.rimirec.tools.eval.baseline.Popularity;
+import io.rimirec.tools.util.Metrics;
+import org.junit.jupiter.api.Test;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * rimirec offline on the planted-genre set (users stay inside one of 6 genres of 30 items): its generator must learn

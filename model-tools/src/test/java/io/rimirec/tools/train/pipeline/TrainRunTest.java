@@ -82,7 +82,8 @@ class TrainRunTest {
         Map<String, Object> users = (Map<String, Object>) fit.report().get("users");
         assertEquals(60, users.get("validation_users"));
         assertEquals(300, users.get("training_users"), "carved-out users still train on their history");
-        assertEquals(60, fit.heldOut().size());
+        assertEquals(30, users.get("selection_users"), "half of the carved-out users choose the serving defaults");
+        assertEquals(30, fit.heldOut().size(), "the other half checks them");
         for (TrainRun.HeldOutUser u : fit.heldOut()) {
             assertEquals(TrainRun.heldOutLength(12), u.targets().length);
             assertEquals(12 - u.targets().length, u.history().length);
@@ -98,7 +99,16 @@ class TrainRunTest {
             assertEquals(fit.userTower(), zip.stream().anyMatch(e -> e.getName().startsWith("user_tower")), "bundle entries");
         }
 
+        // The serving defaults were chosen among the ways the check reports, and the bundle records them.
+        assertTrue(fit.serving().beams() != null && fit.serving().historySplit() != null, fit.serving().toString());
+        assertEquals(fit.serving(), BundleArchive.read(Files.readAllBytes(fit.bundle()), Long.MAX_VALUE).manifest().serving());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> serving = (Map<String, Object>) fit.report().get("serving");
+        assertEquals(30, serving.get("selection_users"), serving.toString());
+
         HeldOutCheck.Result check = HeldOutCheck.run(fit, 4);
+        assertEquals(serving.get("served"), check.served());
+        assertTrue(check.rows().stream().anyMatch(r -> r.method().equals("rimirec-b4" + HeldOutCheck.WHOLE_HISTORY)), check.toMap().toString());
         double ours = check.row("rimirec-b4").recall(20);
         double popularity = check.row("popularity").recall(20);
         assertTrue(ours > popularity + 20, "rimirec-b4 R@20 " + ours + " vs popularity " + popularity + ": " + check.toMap());

@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval;
+package io.rimirec.tools.util;
 
 import java.util.Arrays;
 import java.util.BitSet;

@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval;
+package io.rimirec.tools.util;
 
 import org.junit.jupiter.api.Test;
 

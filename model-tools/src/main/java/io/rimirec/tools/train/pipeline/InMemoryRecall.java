@@ -1,4 +1,4 @@
-package io.rimirec.tools.eval.rimirec;
+package io.rimirec.tools.train.pipeline;
 
 import io.rimirec.core.merge.BestScoreMerge;
 import io.rimirec.core.merge.QuotaMerge;
@@ -6,7 +6,7 @@ import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.tree.CircleTree;
-import io.rimirec.tools.eval.TopK;
+import io.rimirec.tools.util.TopK;
 
 import java.util.ArrayList;
 import java.util.BitSet;
