@@ -145,15 +145,16 @@ public final class TrainCommand implements Callable<Integer> {
         Arrays.sort(lengths);
         int catalogueSize = data.numItems() + (catalogue == null ? 0
             : (int) catalogue.items().keySet().stream().filter(id -> data.itemIndex(id) < 0).count());
-        FitSettings.Chosen chosen = FitSettings.forData(new FitSettings.DataShape(data.numUsers(), catalogueSize, data.numInteractions(),
-            lengths[lengths.length / 2], catalogue == null ? -1 : catalogue.dimension()), given);
+        FitSettings.DataShape shape = new FitSettings.DataShape(data.numUsers(), catalogueSize, data.numInteractions(), lengths[lengths.length / 2],
+            catalogue == null ? -1 : catalogue.dimension());
+        FitSettings.Chosen chosen = FitSettings.forData(shape, given);
         FitSettings settings = chosen.settings();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (!e.getKey().startsWith(HYMIREC_SET)) {
                 settings = settings.with(e.getKey(), e.getValue());
             }
         }
-        FitSettings.ChosenInterest chosenInterest = FitSettings.interestModelFor(data.numUsers(), settings.dim());
+        FitSettings.ChosenInterest chosenInterest = FitSettings.interestModelFor(shape, data.numUsers(), settings.dim());
         InterestConfig interest = chosenInterest.config();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (e.getKey().startsWith(HYMIREC_SET)) {

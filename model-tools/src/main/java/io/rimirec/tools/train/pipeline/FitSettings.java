@@ -50,12 +50,17 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
     /** The HyMiRec interest model's settings for a data set and, per setting changed from its defaults, why. */
     public record ChosenInterest(InterestConfig config, Map<String, String> reasons) {}
 
+    /** Catalogues above this many items train the interest model on sampled negatives instead of a softmax over all items. */
+    static final int INTEREST_FULL_SOFTMAX_ITEMS = 8192;
+
     /**
      * Defaults of the interest model {@code rimirec train --hymirec} fits beside the circles: HyMiRec's (docs/hymirec.md),
-     * with about {@value #INTEREST_SAMPLES_PER_EPOCH} examples per epoch and 10 epochs, so the fit costs about the same on
-     * any number of users (each example runs a transformer and a softmax over the catalogue).
+     * fitted to the data so a fit costs about the same whatever its size: about {@value #INTEREST_SAMPLES_PER_EPOCH}
+     * examples per epoch over 10 epochs; history windows no longer than users' sequences go (a transformer pays for every
+     * padded position); and a softmax over sampled negatives above {@value #INTEREST_FULL_SOFTMAX_ITEMS} items (every
+     * example scores the whole catalogue otherwise).
      */
-    public static ChosenInterest interestModelFor(int trainingUsers, int dimension) {
+    public static ChosenInterest interestModelFor(DataShape shape, int trainingUsers, int dimension) {
         Map<String, String> why = new LinkedHashMap<>();
         int perUser = (int) Math.max(1, Math.min(20, Math.round((double) INTEREST_SAMPLES_PER_EPOCH / Math.max(1, trainingUsers))));
         InterestConfig c = InterestConfig.DEFAULTS.with("perUser", Integer.toString(perUser)).with("epochs", "10")
@@ -64,6 +69,17 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
         why.put("epochs", "10: with about " + INTEREST_SAMPLES_PER_EPOCH + " examples each");
         why.put("dim", dimension + ": the item vectors' length (it reads and scores the served vectors, held constant)");
         why.put("codebook", "the bundle's codebook when there is one, else the long history is read as vectors");
+        int maxLen = (int) Math.max(10, Math.min(InterestConfig.DEFAULTS.maxLen(), Math.ceil(2 * shape.medianLength())));
+        if (maxLen != InterestConfig.DEFAULTS.maxLen()) {
+            int longLen = Math.max(maxLen, Math.min(InterestConfig.DEFAULTS.longLen(), 4 * maxLen));
+            c = c.with("maxLen", Integer.toString(maxLen)).with("longLen", Integer.toString(longLen));
+            why.put("maxLen", maxLen + ": twice the median sequence (" + Math.round(shape.medianLength()) + " items), at least 10");
+            why.put("longLen", longLen + ": four times maxLen");
+        }
+        if (shape.items() > INTEREST_FULL_SOFTMAX_ITEMS) {
+            c = c.with("negatives", "2048");
+            why.put("negatives", "2048: " + shape.items() + " items; a softmax over sampled negatives instead of the whole catalogue for every example");
+        }
         return new ChosenInterest(c, why);
     }
 

@@ -32,6 +32,26 @@ class FitSettingsTest {
     }
 
     @Test
+    void interestModelDefaultsFollowTheDataShape() {
+        // ML-1M: long sequences, a small catalogue: HyMiRec's own windows and a softmax over every item.
+        FitSettings.ChosenInterest ml1m = FitSettings.interestModelFor(new FitSettings.DataShape(6040, 3706, 1_000_209, 96, -1), 6040, 64);
+        assertEquals(50, ml1m.config().maxLen());
+        assertEquals(200, ml1m.config().longLen());
+        assertEquals(0, ml1m.config().negatives());
+        assertEquals(10, ml1m.config().perUser(), "about 60,000 examples per epoch");
+        assertEquals(64, ml1m.config().dim());
+        // Sparse and wide: short windows (no transformer work on padding) and sampled negatives.
+        FitSettings.ChosenInterest sparse = FitSettings.interestModelFor(new FitSettings.DataShape(22_000, 12_000, 186_000, 6, -1), 22_000, 64);
+        assertEquals(12, sparse.config().maxLen());
+        assertEquals(48, sparse.config().longLen());
+        assertEquals(2048, sparse.config().negatives());
+        assertEquals(3, sparse.config().perUser());
+        assertTrue(sparse.reasons().get("negatives").contains("12000 items"), sparse.reasons().toString());
+        assertEquals(1, FitSettings.interestModelFor(new FitSettings.DataShape(1_000_000, 100_000, 20_000_000, 18, -1), 1_000_000, 64)
+            .config().perUser(), "at least one example per user");
+    }
+
+    @Test
     void settingsAreChangedByNameWithClearErrors() {
         FitSettings s = FitSettings.EVALUATION.with("c", "100").with("userVectors", "mean").with("globalShare", "0.25");
         assertEquals(100, s.c());
