@@ -75,8 +75,10 @@ public final class TrainCommand implements Callable<Integer> {
         + "or an interest model's with --hymirec: --set hymirec.epochs=5; the names are printed with the defaults")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--hymirec", description = "also fit a HyMiRec interest model on the same item vectors and codebook and put it in the bundle, "
-        + "so the same index also serves \"strategy\": \"hymirec\" (docs/hymirec.md); it adds minutes, about as long as the generator")
+    @Option(names = "--hymirec", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "also fit a HyMiRec interest model on the same item vectors and codebook and put it in the bundle, so the same index "
+            + "also serves \"strategy\": \"hymirec\" and the serving choice can pick it (docs/hymirec.md). On by default: it was the best "
+            + "way to serve on every data set measured; --no-hymirec skips it (a faster fit, circles only)")
     boolean hymirec;
 
     /** The prefix of --set names that go to the interest model. */
@@ -159,8 +161,8 @@ public final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (e.getKey().startsWith(HYMIREC_SET)) {
                 if (!hymirec) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--set " + e.getKey() + " sets the interest model, which only "
-                        + "--hymirec fits: add --hymirec, or leave the setting out");
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--set " + e.getKey() + " sets the interest model, which "
+                        + "--no-hymirec leaves out: drop --no-hymirec, or the setting");
                 }
                 interest = interest.with(e.getKey().substring(HYMIREC_SET.length()), e.getValue());
             }

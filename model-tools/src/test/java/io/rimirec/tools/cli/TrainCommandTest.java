@@ -36,6 +36,7 @@ class TrainCommandTest {
         String[] r = run("train", "--help");
         assertEquals("0", r[0]);
         assertFalse((r[1] + r[2]).contains("picocli WARN"), r[2]);
+        assertTrue(r[1].contains("--[no-]hymirec"), r[1]);
         assertTrue(r[1].contains("--events-index") && r[1].contains("--item-vectors") && r[1].contains("90%") && !r[1].contains("90%%"), r[1]);
     }
 
@@ -53,5 +54,10 @@ class TrainCommandTest {
         assertTrue(given[2].contains("--item-vectors given needs --items"), given[2]);
         String[] set = run("train", "--interactions", csv.toString(), "--set", "leafs=3", "--out", tmp.resolve("o").toString());
         assertTrue(set[2].contains("setting [leafs=3]: unknown setting"), set[2]);
+        String[] hymirec = run("train", "--interactions", csv.toString(), "--set", "hymirec.leafs=3", "--out", tmp.resolve("o").toString());
+        assertTrue(hymirec[2].contains("unknown HyMiRec setting [leafs]"), hymirec[2]);
+        String[] without = run("train", "--interactions", csv.toString(), "--no-hymirec", "--set", "hymirec.epochs=3", "--out",
+            tmp.resolve("o").toString());
+        assertTrue(without[2].contains("--no-hymirec leaves out"), without[2]);
     }
 }

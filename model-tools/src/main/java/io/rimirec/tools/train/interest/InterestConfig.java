@@ -32,17 +32,18 @@ import java.util.Map;
  * @param epochs            training epochs
  * @param minutes           stop after the epoch that spends this many minutes (0 = no limit)
  * @param perUser           random cuts per user and epoch
+ * @param maxExamples       at most this many examples per epoch, a new random share each epoch (0 = all)
  * @param batch             examples per step
  * @param lr                Adam learning rate
  * @param weightDecay       Adam weight decay
  */
 public record InterestConfig(int dim, int interests, int window, int coarse, int longLen, int maxLen, int blocks, int heads, double dropout,
     boolean light, String codebook, int codebookK, int codebookLayers, int warmup, Dmil.Matching matching, int clusterIterations,
-    double temperature, int negatives, int epochs, double minutes, int perUser, int batch, double lr, double weightDecay) {
+    double temperature, int negatives, int epochs, double minutes, int perUser, int maxExamples, int batch, double lr, double weightDecay) {
 
     /** The full method's defaults (docs/hymirec.md). */
     public static final InterestConfig DEFAULTS = new InterestConfig(64, 2, 4, 4, 200, 50, 2, 1, 0.2, true, "cosine", 256, 3, 1,
-        Dmil.Matching.HUNGARIAN, 5, 0.07, 0, 20, 0.0, 20, 128, 1e-3, 0.0);
+        Dmil.Matching.HUNGARIAN, 5, 0.07, 0, 20, 0.0, 20, 0, 128, 1e-3, 0.0);
 
     public InterestConfig {
         for (Map.Entry<String, Integer> e : Map.of("dim", dim, "interests", interests, "window", window, "coarse", coarse, "longLen", longLen,
@@ -68,10 +69,10 @@ public record InterestConfig(int dim, int interests, int window, int coarse, int
         if (dim % heads != 0) {
             throw new IllegalArgumentException("setting [dim] " + dim + " must be a multiple of [heads] " + heads);
         }
-        if (negatives < 0 || warmup < 0 || perUser < 0 || clusterIterations < 0 || codebookK < 2 || codebookLayers < 1) {
-            throw new IllegalArgumentException("settings [negatives, warmup, perUser, clusterIterations] must be >= 0, [codebookK] >= 2 and "
-                + "[codebookLayers] >= 1; got " + negatives + ", " + warmup + ", " + perUser + ", " + clusterIterations + ", " + codebookK
-                + ", " + codebookLayers);
+        if (negatives < 0 || warmup < 0 || perUser < 0 || maxExamples < 0 || clusterIterations < 0 || codebookK < 2 || codebookLayers < 1) {
+            throw new IllegalArgumentException("settings [negatives, warmup, perUser, maxExamples, clusterIterations] must be >= 0, [codebookK] "
+                + ">= 2 and [codebookLayers] >= 1; got " + negatives + ", " + warmup + ", " + perUser + ", " + maxExamples + ", "
+                + clusterIterations + ", " + codebookK + ", " + codebookLayers);
         }
     }
 
@@ -104,6 +105,7 @@ public record InterestConfig(int dim, int interests, int window, int coarse, int
         m.put("epochs", epochs);
         m.put("minutes", minutes);
         m.put("perUser", perUser);
+        m.put("maxExamples", maxExamples);
         m.put("batch", batch);
         m.put("lr", lr);
         m.put("weightDecay", weightDecay);
@@ -122,7 +124,7 @@ public record InterestConfig(int dim, int interests, int window, int coarse, int
         return new InterestConfig(i(m, "dim"), i(m, "interests"), i(m, "window"), i(m, "coarse"), i(m, "longLen"), i(m, "maxLen"),
             i(m, "blocks"), i(m, "heads"), d(m, "dropout"), b(m, "light"), String.valueOf(m.get("codebook")), i(m, "codebookK"),
             i(m, "codebookLayers"), i(m, "warmup"), Dmil.Matching.of(String.valueOf(m.get("matching"))), i(m, "clusterIterations"),
-            d(m, "temperature"), i(m, "negatives"), i(m, "epochs"), d(m, "minutes"), i(m, "perUser"), i(m, "batch"), d(m, "lr"),
+            d(m, "temperature"), i(m, "negatives"), i(m, "epochs"), d(m, "minutes"), i(m, "perUser"), i(m, "maxExamples"), i(m, "batch"), d(m, "lr"),
             d(m, "weightDecay"));
     }
 

@@ -125,7 +125,8 @@ public final class InterestTrainer {
             if (rebuilds && epoch > config.warmup()) {
                 buildCodebook(net, info, epoch);
             }
-            long[] ex = samples.epoch(config.perUser(), rnd);
+            long[] all = samples.epoch(config.perUser(), rnd); // shuffled: a cap keeps a random share, a new one each epoch
+            long[] ex = config.maxExamples() > 0 && all.length > config.maxExamples() ? Arrays.copyOf(all, config.maxExamples()) : all;
             int steps = (ex.length + batch - 1) / batch;
             loop.epoch(epoch, steps, (m, i) -> dmilLoss(m, net, sequences, ex, i * batch, Math.min(ex.length, (i + 1) * batch), rnd),
                 curve, log);

@@ -76,6 +76,11 @@ public record FitSettings(RimirecPipeline.ItemVectors vectors, boolean tower, in
             why.put("maxLen", maxLen + ": twice the median sequence (" + Math.round(shape.medianLength()) + " items), at least 10");
             why.put("longLen", longLen + ": four times maxLen");
         }
+        if ((long) perUser * trainingUsers > 2L * INTEREST_SAMPLES_PER_EPOCH) {
+            c = c.with("maxExamples", Integer.toString(INTEREST_SAMPLES_PER_EPOCH));
+            why.put("maxExamples", INTEREST_SAMPLES_PER_EPOCH + ": " + trainingUsers + " users give " + (long) perUser * trainingUsers
+                + " examples per epoch; each epoch trains on a random share of them, a new share each time");
+        }
         if (shape.items() > INTEREST_FULL_SOFTMAX_ITEMS) {
             c = c.with("negatives", "2048");
             why.put("negatives", "2048: " + shape.items() + " items; a softmax over sampled negatives instead of the whole catalogue for every example");

@@ -47,8 +47,11 @@ class FitSettingsTest {
         assertEquals(2048, sparse.config().negatives());
         assertEquals(3, sparse.config().perUser());
         assertTrue(sparse.reasons().get("negatives").contains("12000 items"), sparse.reasons().toString());
-        assertEquals(1, FitSettings.interestModelFor(new FitSettings.DataShape(1_000_000, 100_000, 20_000_000, 18, -1), 1_000_000, 64)
-            .config().perUser(), "at least one example per user");
+        FitSettings.ChosenInterest scale = FitSettings.interestModelFor(new FitSettings.DataShape(1_000_000, 100_000, 20_000_000, 18, -1),
+            1_000_000, 64);
+        assertEquals(1, scale.config().perUser(), "at least one example per user");
+        assertEquals(60_000, scale.config().maxExamples(), "a random share of the users each epoch: " + scale.reasons());
+        assertEquals(0, ml1m.config().maxExamples());
     }
 
     @Test
