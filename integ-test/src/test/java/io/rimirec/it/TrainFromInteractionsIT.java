@@ -180,6 +180,12 @@ class TrainFromInteractionsIT extends SingleNodeTestCase {
         String served = report.at("/held_out_check/served").asText();
         assertEquals(served, report.at("/serving/served").asText());
         assertOnlineEqualsOffline(index, lines, Map.of(), row(report, served));
+        // Whatever the model serves by default, a query naming only circle settings gets circles, and the profile says so.
+        List<String> someHistory = new ArrayList<>();
+        JsonHttp.MAPPER.readTree(lines.get(0)).path("history").forEach(h -> someHistory.add(h.asText()));
+        String profile = rest.search(index, Map.of("size", 10, "profile", true, "query", Map.of("rimirec", Map.of("history", someHistory,
+            "size", 10, "beams", 2, "history_split", false)))).path("profile").toString();
+        assertTrue(profile.contains("beams=2 history_split=false circles=["), profile);
 
         // An index that keeps the vectors under another name than the bundle's: the query names it with [field].
         String renamed = rest.uniqueIndexName("renamed");

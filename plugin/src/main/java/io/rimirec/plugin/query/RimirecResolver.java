@@ -624,6 +624,9 @@ final class RimirecResolver {
         if (query.strategy() != null) {
             return query.strategy();
         }
+        if (query.beams() != null || query.historySplit() != null) {
+            return RimirecQueryBuilder.Strategy.CIRCLES; // settings only circles have: the query asks for circles
+        }
         return BundleManifest.Serving.HYMIREC.equals(serving().strategy()) ? RimirecQueryBuilder.Strategy.HYMIREC
             : RimirecQueryBuilder.Strategy.CIRCLES;
     }
