@@ -85,6 +85,10 @@ public final class InterestTrainer {
     }
 
     private Fit run(List<int[]> sequences, NetworkFactory factory, Codebook given) {
+        if (sequences.stream().noneMatch(seq -> seq.length >= 2)) {
+            throw new IllegalArgumentException("no sequence of two or more items to fit the interest model on (" + sequences.size()
+                + " sequences): every example is a history and the item that came next");
+        }
         long t0 = System.nanoTime();
         Torch.TRAINING.lock();
         InterestNetwork network = null;
