@@ -83,6 +83,14 @@ public final class RecallPlanner {
      * @param beams   how many circles to generate (fewer come back when the tree has fewer paths)
      */
     public Plan plan(List<HistoryItem> history, int beams) {
+        return plan(history, generate(history, beams));
+    }
+
+    /** The generator's circles for a history, and how long generating took: what {@link #plan(List, Generated)} splits by. */
+    public record Generated(List<Interest> interests, long nanos) {}
+
+    /** Runs the generator only: a caller comparing history modes plans from one generation (the circles do not depend on the mode). */
+    public Generated generate(List<HistoryItem> history, int beams) {
         if (history.isEmpty()) {
             throw new IllegalArgumentException("history is empty: recall needs at least one item with a vector");
         }
@@ -94,7 +102,17 @@ public final class RecallPlanner {
             leaves.add(item.leaf());
         }
         List<Interest> interests = generator.generate(vectors, leaves, beams);
+        return new Generated(interests, System.nanoTime() - t0);
+    }
+
+    /** The plan for circles already generated from {@code history}: the split (or not, by this planner's mode) and the user vectors. */
+    public Plan plan(List<HistoryItem> history, Generated generated) {
         long t1 = System.nanoTime();
+        List<CirclePath> leaves = new ArrayList<>(history.size());
+        for (HistoryItem item : history) {
+            leaves.add(item.leaf());
+        }
+        List<Interest> interests = generated.interests();
         List<CirclePath> circles = interests.stream().map(Interest::circle).toList();
         List<BehaviourSplit.Slice> slices = historyMode == HistoryMode.SPLIT
             ? BehaviourSplit.split(leaves, circles, maxPerCircle)
@@ -106,6 +124,6 @@ public final class RecallPlanner {
             Interest in = interests.get(i);
             plans.add(new CirclePlan(in.circle(), in.probability(), in.nestedIn(), users[i], slices.get(i).positions().size()));
         }
-        return new Plan(List.copyOf(plans), t1 - t0, t2 - t1);
+        return new Plan(List.copyOf(plans), generated.nanos(), t2 - t1);
     }
 }

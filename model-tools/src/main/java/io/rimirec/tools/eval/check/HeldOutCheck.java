@@ -2,7 +2,6 @@ package io.rimirec.tools.eval.check;
 
 import io.rimirec.core.codebook.Codebook;
 import io.rimirec.core.codebook.CodebookFormat;
-import io.rimirec.core.recall.HistoryItem;
 import io.rimirec.core.recall.RecallPlanner;
 import io.rimirec.core.tree.CirclePath;
 import io.rimirec.core.vector.Vectors;
@@ -32,10 +31,6 @@ public final class HeldOutCheck {
 
     public static final int[] BEAMS = ServingChoice.BEAMS;
     public static final int[] CUTOFFS = {20, 50};
-    /** The row of the HyMiRec interest model, when the fit has one. */
-    public static final String HYMIREC = "hymirec";
-    /** The rows of the circles strategy with whole-history user vectors end with this. */
-    public static final String WHOLE_HISTORY = "-whole-history";
 
     /** One method's row: per cutoff M, the mean Recall and HitRate with their standard errors (in percent). */
     public record Row(String method, Map<String, double[]> metrics) {
@@ -123,12 +118,11 @@ public final class HeldOutCheck {
                 }
                 ranked.get("popularity").add(TopK.select(popularity, maxM, exclude));
                 ranked.get("single-vector-knn").add(singleVector(recall, u.history(), maxM, exclude));
-                List<HistoryItem> history = recall.history(u.history());
-                for (ServingChoice.Way way : ways.ways()) {
-                    ranked.get(way.name()).add(ways.rank(way, history, maxM, exclude));
-                }
-                for (int bi = 0; bi < BEAMS.length && !history.isEmpty(); bi++) {
-                    covered[bi] += coverage(ways.planner(true).plan(history, BEAMS[bi]), u.targets(), recall);
+                ServingChoice.Ranked all = ways.rankAll(recall.history(u.history()), maxM, exclude);
+                all.byWay().forEach((way, list) -> ranked.get(way).add(list));
+                for (int bi = 0; bi < BEAMS.length; bi++) { // the plans the rankings searched: the generator ran once per B
+                    RecallPlanner.Plan plan = all.splitPlans().get(BEAMS[bi]);
+                    covered[bi] += plan == null ? 0 : coverage(plan, u.targets(), recall);
                 }
             }
         }

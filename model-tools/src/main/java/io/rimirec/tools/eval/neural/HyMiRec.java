@@ -9,7 +9,6 @@ import io.rimirec.tools.eval.Settings;
 import io.rimirec.tools.eval.TrainingData;
 import io.rimirec.tools.train.interest.InterestArtifact;
 import io.rimirec.tools.train.interest.InterestConfig;
-import io.rimirec.tools.train.interest.InterestNetwork;
 import io.rimirec.tools.train.interest.InterestTrainer;
 
 import java.util.ArrayList;
@@ -154,15 +153,6 @@ public final class HyMiRec implements Method {
                 histories.add(q.history());
             }
             VectorModel.maxDot(fit.network().unitInterests(histories), config.interests(), unitItems, fit.network().dim(), scores);
-        }
-
-        /** The fitted network (tests). */
-        InterestNetwork network() {
-            return fit.network();
-        }
-
-        InterestArtifact artifact() {
-            return artifact;
         }
 
         @Override

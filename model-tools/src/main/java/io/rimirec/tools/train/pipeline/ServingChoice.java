@@ -41,13 +41,13 @@ public final class ServingChoice implements AutoCloseable {
     public static final int CUTOFF = 50;
     /** The beams tried. */
     public static final int[] BEAMS = {1, 2, 4, 6, 8};
+    /** The name of the way that serves the HyMiRec interest model. */
+    public static final String HYMIREC = "hymirec";
+    /** Names of the circles' ways with whole-history user vectors end with this. */
+    public static final String WHOLE_HISTORY = "-whole-history";
 
     /** One way to serve: its row name in reports and the serving defaults that select it. */
-    public record Way(String name, BundleManifest.Serving serving) {
-        boolean hymirec() {
-            return BundleManifest.Serving.HYMIREC.equals(serving.strategy());
-        }
-    }
+    public record Way(String name, BundleManifest.Serving serving) {}
 
     /** The chosen way and every way's Recall@{@value #CUTOFF} on the selection users (percent). */
     public record Choice(Way way, int users, Map<String, Double> recall) {
@@ -106,10 +106,10 @@ public final class ServingChoice implements AutoCloseable {
         // Cheaper ways first: a later way must do strictly better to be chosen.
         for (int b : BEAMS) {
             ways.add(new Way("rimirec-b" + b, new BundleManifest.Serving(BundleManifest.Serving.CIRCLES, b, true)));
-            ways.add(new Way("rimirec-b" + b + "-whole-history", new BundleManifest.Serving(BundleManifest.Serving.CIRCLES, b, false)));
+            ways.add(new Way("rimirec-b" + b + WHOLE_HISTORY, new BundleManifest.Serving(BundleManifest.Serving.CIRCLES, b, false)));
         }
         if (interests != null) {
-            ways.add(new Way("hymirec", new BundleManifest.Serving(BundleManifest.Serving.HYMIREC, null, null)));
+            ways.add(new Way(HYMIREC, new BundleManifest.Serving(BundleManifest.Serving.HYMIREC, null, null)));
         }
     }
 
@@ -121,21 +121,32 @@ public final class ServingChoice implements AutoCloseable {
         return recall;
     }
 
-    /** The planner of the circles' ways ({@code split} = the behaviour split), for callers that also inspect the plan. */
-    public RecallPlanner planner(boolean split) {
-        return split ? this.split : unified;
-    }
+    /**
+     * One user's top {@code m} under every way, by way name (empty lists for a history with no vector), and the
+     * behaviour-split plan of every B ({@link #BEAMS}, empty for such a history). The generator runs once per B: both
+     * history modes search the same circles.
+     */
+    public record Ranked(Map<String, int[]> byWay, Map<Integer, RecallPlanner.Plan> splitPlans) {}
 
-    /** The top {@code m} that {@code way} serves for a history (catalogue indexes), {@code exclude} left out. */
-    public int[] rank(Way way, List<HistoryItem> history, int m, BitSet exclude) {
+    /** Every way's answer for a history (catalogue indexes), {@code exclude} left out. */
+    public Ranked rankAll(List<HistoryItem> history, int m, BitSet exclude) {
+        Map<String, int[]> byWay = new LinkedHashMap<>();
+        Map<Integer, RecallPlanner.Plan> splitPlans = new LinkedHashMap<>();
         if (history.isEmpty()) {
-            return new int[0];
+            ways.forEach(w -> byWay.put(w.name(), new int[0]));
+            return new Ranked(byWay, splitPlans);
         }
-        if (way.hymirec()) {
-            return recall.recommendInterests(interests.interests(history.stream().map(HistoryItem::vector).toList(), false), m, exclude);
+        for (int b : BEAMS) {
+            RecallPlanner.Generated circles = split.generate(history, b);
+            RecallPlanner.Plan splitPlan = split.plan(history, circles);
+            splitPlans.put(b, splitPlan);
+            byWay.put("rimirec-b" + b, recall.recommend(splitPlan, m, 1.0, false, exclude));
+            byWay.put("rimirec-b" + b + WHOLE_HISTORY, recall.recommend(unified.plan(history, circles), m, 1.0, false, exclude));
         }
-        RecallPlanner planner = planner(way.serving().historySplit());
-        return recall.recommend(planner.plan(history, way.serving().beams()), m, 1.0, false, exclude);
+        if (interests != null) {
+            byWay.put(HYMIREC, recall.recommendInterests(interests.interests(history.stream().map(HistoryItem::vector).toList(), false), m, exclude));
+        }
+        return new Ranked(byWay, splitPlans);
     }
 
     /** The way with the best mean Recall@{@value #CUTOFF} over {@code users}; null when there are none. */
@@ -143,26 +154,26 @@ public final class ServingChoice implements AutoCloseable {
         if (users.isEmpty()) {
             return null;
         }
+        Map<String, Double> sums = new LinkedHashMap<>();
+        ways.forEach(w -> sums.put(w.name(), 0.0));
+        for (TrainRun.HeldOutUser u : users) {
+            BitSet exclude = new BitSet();
+            for (int item : u.history()) {
+                exclude.set(item);
+            }
+            BitSet targets = new BitSet();
+            for (int t : u.targets()) {
+                targets.set(t);
+            }
+            rankAll(recall.history(u.history()), CUTOFF, exclude).byWay()
+                .forEach((name, ranked) -> sums.merge(name, Metrics.recall(ranked, CUTOFF, targets), Double::sum));
+        }
         Map<String, Double> recallByWay = new LinkedHashMap<>();
         Way best = null;
-        double bestRecall = -1;
-        for (Way way : ways) {
-            double sum = 0;
-            for (TrainRun.HeldOutUser u : users) {
-                BitSet exclude = new BitSet();
-                for (int item : u.history()) {
-                    exclude.set(item);
-                }
-                BitSet targets = new BitSet();
-                for (int t : u.targets()) {
-                    targets.set(t);
-                }
-                sum += Metrics.recall(rank(way, recall.history(u.history()), CUTOFF, exclude), CUTOFF, targets);
-            }
-            double r = 100 * sum / users.size();
+        for (Way way : ways) { // in order, cheaper first: a later way must do strictly better
+            double r = 100 * sums.get(way.name()) / users.size();
             recallByWay.put(way.name(), r);
-            if (r > bestRecall) {
-                bestRecall = r;
+            if (best == null || r > recallByWay.get(best.name())) {
                 best = way;
             }
         }

@@ -108,7 +108,7 @@ class TrainRunTest {
 
         HeldOutCheck.Result check = HeldOutCheck.run(fit, 4);
         assertEquals(serving.get("served"), check.served());
-        assertTrue(check.rows().stream().anyMatch(r -> r.method().equals("rimirec-b4" + HeldOutCheck.WHOLE_HISTORY)), check.toMap().toString());
+        assertTrue(check.rows().stream().anyMatch(r -> r.method().equals("rimirec-b4" + ServingChoice.WHOLE_HISTORY)), check.toMap().toString());
         double ours = check.row("rimirec-b4").recall(20);
         double popularity = check.row("popularity").recall(20);
         assertTrue(ours > popularity + 20, "rimirec-b4 R@20 " + ours + " vs popularity " + popularity + ": " + check.toMap());
@@ -191,7 +191,7 @@ class TrainRunTest {
 
         HeldOutCheck.Result check = HeldOutCheck.run(fit, 4);
         // Popularity cannot tell the genres apart; the interests, searched over the bundle's vectors, can.
-        HeldOutCheck.Row hymirec = check.row(HeldOutCheck.HYMIREC);
+        HeldOutCheck.Row hymirec = check.row(ServingChoice.HYMIREC);
         HeldOutCheck.Row popularity = check.row("popularity");
         assertTrue(hymirec.recall(20) - popularity.recall(20) > 2 * Math.hypot(hymirec.recallError(20), popularity.recallError(20)),
             "hymirec R@20 " + hymirec.recall(20) + " vs popularity " + popularity.recall(20) + ": " + check.toMap());
